@@ -1,0 +1,244 @@
+"""One annotator working on one article: selection, claims, labels, undo.
+
+This is the reader screen's logic as plain Python: the screen turns keys into
+calls here and draws the result, and tests drive it without a UI.
+The selection is a (start, end) span of code points into the stored text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+
+from .history import ClaimEdit, Edit, History, StateEdit
+from .models import Article, ArticleState, Claim
+from .storage import StoreError
+from .store import Store
+
+_WORD = re.compile(r"\S+")
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Non-empty lines, stripped: a quick stand-in until the real sentences are computed."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        left = len(line) - len(line.lstrip())
+        right = len(line.rstrip())
+        if right > left:
+            spans.append((m.start() + left, m.start() + right))
+    return spans or [(0, len(text))]
+
+
+class ArticleSession:
+    def __init__(self, store: Store, schema, article: Article, annotator: str,
+                 sentences: list[tuple[int, int]] | None = None, history: History | None = None):
+        self.store = store
+        self.schema = schema
+        self.article = article
+        self.annotator = annotator
+        self.text = store.text(article.sha256)
+        self.history = history or History(store)
+        self.sentences = sentences or line_spans(self.text)
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.claims: list[Claim] = []
+        self.state: ArticleState = ArticleState(article.id, annotator)
+        self.reload()
+        first = self.sentences[0] if self.sentences else (0, min(1, len(self.text)))
+        self.selection: tuple[int, int] = first
+        self._words = None
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read claims and state (after another process changed them)."""
+        self.claims = [c for c in self.store.claims(self.article.id, self.annotator)
+                       if c.text_sha256 == self.article.sha256]
+        self.state = self.store.state(self.article.id, self.annotator)
+
+    def stale_claims(self) -> list[Claim]:
+        return [c for c in self.store.claims(self.article.id, self.annotator) if c.text_sha256 != self.article.sha256]
+
+    def set_sentences(self, spans: list[tuple[int, int]]) -> None:
+        """Swap in the real sentence boundaries; the selection stays where it is."""
+        if spans:
+            self.sentences = spans
+            self._sentence_starts = [s for s, _ in spans]
+
+    # -- selection ------------------------------------------------------------------------------
+
+    def sentence_index(self, offset: int | None = None) -> int:
+        offset = self.selection[0] if offset is None else offset
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        return max(0, min(i, len(self.sentences) - 1))
+
+    def move_sentence(self, delta: int) -> None:
+        i = self.sentence_index()
+        start, end = self.sentences[i]
+        if delta > 0 and self.selection[0] < start:
+            i -= 1  # selection before the first sentence
+        i = max(0, min(len(self.sentences) - 1, i + delta))
+        self.selection = self.sentences[i]
+
+    def select(self, start: int, end: int) -> None:
+        start = max(0, min(start, len(self.text)))
+        end = max(start + 1, min(end, len(self.text)))
+        self.selection = (start, end)
+
+    def select_sentence_at(self, offset: int) -> None:
+        self.selection = self.sentences[self.sentence_index(offset)]
+
+    def _word_spans(self) -> list[tuple[int, int]]:
+        if self._words is None:
+            self._words = [(m.start(), m.end()) for m in _WORD.finditer(self.text)]
+            self._word_ends = [e for _, e in self._words]
+            self._word_starts_list = [s for s, _ in self._words]
+        return self._words
+
+    def extend_end(self, words: int = 1) -> None:
+        """Move the end of the selection by whole words (negative: shrink)."""
+        spans = self._word_spans()
+        start, end = self.selection
+        if words > 0:
+            i = bisect.bisect_right(self._word_ends, end)
+            if i < len(spans):
+                end = spans[i][1]
+        else:
+            i = bisect.bisect_left(self._word_ends, end) - 1
+            if i >= 0 and spans[i][1] > start:
+                end = spans[i][1]
+        self.selection = (start, end)
+
+    def extend_start(self, words: int = 1) -> None:
+        """Move the start of the selection by whole words (positive: earlier, negative: shrink)."""
+        spans = self._word_spans()
+        start, end = self.selection
+        if words > 0:
+            i = bisect.bisect_left(self._word_starts_list, start) - 1
+            if i >= 0:
+                start = spans[i][0]
+        else:
+            i = bisect.bisect_right(self._word_starts_list, start)
+            if i < len(spans) and spans[i][0] < end:
+                start = spans[i][0]
+        self.selection = (start, end)
+
+    # -- claims ---------------------------------------------------------------------------------
+
+    def claim_under_cursor(self) -> Claim | None:
+        """The claim with exactly the selection's span, else the first one overlapping it."""
+        start, end = self.selection
+        overlapping = [c for c in self.claims if c.start < end and start < c.end]
+        for c in overlapping:
+            if (c.start, c.end) == (start, end):
+                return c
+        return overlapping[0] if overlapping else None
+
+    def _save(self, before: Claim | None, after: Claim, what: str) -> Claim:
+        saved = self.store.save_claim(after)
+        self.history.record(ClaimEdit(before, saved, what))
+        self.reload()
+        return saved
+
+    def tag(self, stance: str, type_: str | None = None) -> Claim:
+        """Tag the selection as a claim with this stance (an existing claim on exactly this span changes)."""
+        start, end = self.selection
+        if not self.text[start:end].strip():
+            raise StoreError("the selection is empty")
+        existing = next((c for c in self.claims if (c.start, c.end) == (start, end)), None)
+        if existing is not None:
+            after = replace(existing, stance=stance, type=type_ or existing.type)
+            return self._save(existing, after, f"stance → {stance}")
+        claim = Claim(id=Store.new_claim_id(), article_id=self.article.id, text_sha256=self.article.sha256,
+                      start=start, end=end, quote=self.text[start:end], type=type_ or self.schema.default_type,
+                      stance=stance, target=self.schema.default_target, annotator=self.annotator)
+        return self._save(None, claim, f"tagged {claim.type} · {stance}")
+
+    def set_type(self, type_: str) -> Claim | None:
+        claim = self.claim_under_cursor()
+        if claim is None:
+            return None
+        return self._save(claim, replace(claim, type=type_), f"type → {type_}")
+
+    def cycle_target(self) -> Claim | None:
+        claim = self.claim_under_cursor()
+        if claim is None:
+            return None
+        targets = list(self.schema.targets)
+        i = targets.index(claim.target) + 1 if claim.target in targets else 0
+        target = targets[i % len(targets)]
+        return self._save(claim, replace(claim, target=target), f"target → {target}")
+
+    def set_note(self, note: str) -> Claim | None:
+        claim = self.claim_under_cursor()
+        if claim is None:
+            return None
+        return self._save(claim, replace(claim, note=note), "note saved")
+
+    def delete(self) -> Claim | None:
+        claim = self.claim_under_cursor()
+        if claim is None:
+            return None
+        self.store.delete_claim(claim.article_id, claim.id, claim.annotator)
+        self.history.record(ClaimEdit(claim, None, "deleted claim"))
+        self.reload()
+        return claim
+
+    def jump_claim(self, delta: int) -> Claim | None:
+        """Select the next (delta=1) or previous (-1) claim in text order."""
+        if not self.claims:
+            return None
+        start = self.selection[0]
+        if delta > 0:
+            after = [c for c in self.claims if (c.start, c.end) > self.selection]
+            claim = after[0] if after else self.claims[0]
+        else:
+            before = [c for c in self.claims if (c.start, c.end) < (start, self.selection[1])]
+            claim = before[-1] if before else self.claims[-1]
+        self.selection = (claim.start, claim.end)
+        return claim
+
+    # -- article labels and status -------------------------------------------------------------
+
+    def _set_state(self, what: str, **fields) -> ArticleState:
+        before = self.state
+        after = self.store.set_state(self.article.id, self.annotator, **fields)
+        self.history.record(StateEdit(before, after, what))
+        self.state = after
+        return after
+
+    def toggle_label(self, label_set: str, value: str) -> ArticleState:
+        spec = self.schema.label_set(label_set)
+        current = list(self.state.labels.get(label_set, []))
+        if value in current:
+            current.remove(value)
+        elif spec is not None and spec.multiple:
+            current.append(value)
+        else:
+            current = [value]
+        labels = dict(self.state.labels)
+        labels[label_set] = current
+        return self._set_state(f"{label_set}: {', '.join(current) or '—'}", labels=labels)
+
+    def set_status(self, status: str) -> ArticleState:
+        return self._set_state(f"marked {status}", status=status)
+
+    # -- undo -----------------------------------------------------------------------------------
+
+    def undo(self) -> Edit | None:
+        edit = self.history.undo()
+        self._after_history(edit, undo=True)
+        return edit
+
+    def redo(self) -> Edit | None:
+        edit = self.history.redo()
+        self._after_history(edit, undo=False)
+        return edit
+
+    def _after_history(self, edit: Edit | None, undo: bool) -> None:
+        self.reload()
+        if isinstance(edit, ClaimEdit):
+            claim = (edit.before if undo else edit.after) or edit.after or edit.before
+            if claim is not None and claim.article_id == self.article.id:
+                self.selection = (claim.start, claim.end)

@@ -1,0 +1,55 @@
+"""The claimtag Textual app: the article list, the reader, help; the store polled for others' changes."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from annotations.history import History
+from annotations.schema import Schema
+from annotations.storage import StoreError
+from annotations.store import Store
+
+from .messages import StoreChanged
+from .screens.list_screen import ArticleListScreen
+
+POLL_SECONDS = 1.0
+
+
+class ClaimtagApp(App[int]):
+    CSS_PATH = ["styles/app.tcss", "styles/list.tcss", "styles/reader.tcss", "styles/modals.tcss"]
+    TITLE = "claimtag"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+c", "quit", "quit", show=False, priority=True)]
+
+    def __init__(self, store: Store, schema: Schema, annotator: str):
+        super().__init__()
+        self.store = store
+        self.schema = schema
+        self.annotator = annotator
+        self.history = History(store)
+        self._signature = store.signature()
+
+    def on_mount(self) -> None:
+        self.set_keymap({action: ",".join(keys) for action, keys in self.schema.keys.items()})
+        self.push_screen(ArticleListScreen())
+        self.set_interval(POLL_SECONDS, self.poll_store)
+
+    def poll_store(self) -> None:
+        """Other processes' saves (another annotator, an import) show up without a restart."""
+        signature = self.store.signature()
+        if signature != self._signature:
+            self._signature = signature
+            self.screen.post_message(StoreChanged())
+
+    def note_own_save(self) -> None:
+        """Our own saves need no reload: remember the store as it is now."""
+        self._signature = self.store.signature()
+
+    def report_error(self, exc: Exception) -> None:
+        message = str(exc) if isinstance(exc, StoreError) else f"{exc.__class__.__name__}: {exc}"
+        self.notify(message, title="not saved" if isinstance(exc, StoreError) else "error",
+                    severity="error", timeout=8, markup=False)
+
+    def action_quit(self) -> None:
+        self.exit(0)

@@ -1,0 +1,27 @@
+"""Messages the app's pieces send each other: small dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class StoreChanged(Message):
+    """Another process (or this one) saved something: screens re-read what they show."""
+
+
+@dataclass
+class Saved(Message):
+    """A change is durable in the store; the status line says so."""
+
+    what: str
+
+
+@dataclass
+class SentencesReady(Message):
+    """The sentence boundaries of an article's text were computed (in a worker)."""
+
+    sha256: str
+    spans: list[tuple[int, int]]

@@ -1,0 +1,82 @@
+"""The article-labels picker: one row per label set, the schema's number keys toggle values.
+
+Up/Down (or k/j) choose the label set, the value keys (1, 2, ...) set or toggle a value,
+Escape or Enter closes. Every change is saved at once (and can be undone with u).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from annotations.editing import ArticleSession
+from annotations.storage import StoreError
+
+
+class LabelsScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,enter,a", "close", "close"),
+        Binding("down,j,tab", "move(1)", "next label set", show=False),
+        Binding("up,k,shift+tab", "move(-1)", "previous label set", show=False),
+    ]
+
+    def __init__(self, session: ArticleSession):
+        super().__init__()
+        self.session = session
+        self.row = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Article labels", id="heading")
+            yield Static(id="sets")
+            yield Static(Text("↑/↓ label set · number keys choose · Esc close", style="dim"))
+
+    def on_mount(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        out = Text()
+        state = self.session.state
+        for i, label_set in enumerate(self.session.schema.label_sets):
+            chosen = state.labels.get(label_set.name, [])
+            line = Text()
+            line.append("▸ " if i == self.row else "  ", style="bold")
+            kind = "several" if label_set.multiple else "one"
+            line.append(f"{label_set.name} ({kind}): ", style="bold" if i == self.row else "")
+            for value in label_set.values:
+                on = value.name in chosen
+                line.append(f" {value.key} ", style="reverse" if on else "dim")
+                line.append(f"{'[x]' if on else '[ ]'} {value.name} ", style="bold" if on else "")
+            if i:
+                out.append("\n")
+            out.append_text(line)
+        self.query_one("#sets", Static).update(out)
+
+    def action_move(self, delta: int) -> None:
+        self.row = (self.row + delta) % max(1, len(self.session.schema.label_sets))
+        self.draw()
+
+    def on_key(self, event) -> None:
+        sets = self.session.schema.label_sets
+        if not sets:
+            return
+        label_set = sets[self.row]
+        value = next((v for v in label_set.values if v.key == event.key), None)
+        if value is None:
+            return
+        event.stop()
+        try:
+            self.session.toggle_label(label_set.name, value.name)
+        except StoreError as exc:
+            self.app.report_error(exc)
+        self.app.note_own_save()
+        if not label_set.multiple and self.row < len(sets) - 1:
+            self.row += 1  # a single choice is made: go on to the next label set
+        self.draw()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,133 @@
+"""The article list: every article with its status and claim count; type to filter, Enter opens."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from annotations.models import Progress
+
+from ..messages import StoreChanged
+from ..widgets.article_list import ArticleList
+from ..widgets.status_bar import StatusBar
+from annotations.text_index import TextIndex
+
+
+class ArticleListScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "filter", "filter", id="filter"),
+        Binding("question_mark", "help", "help", id="help"),
+        Binding("q", "app.quit", "quit", id="quit"),
+        Binding("escape", "clear_filter", "clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Progress] = []
+        self.text_index: TextIndex | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary")
+        yield Input(placeholder="/ filter by title or text", id="filter")
+        yield ArticleList(id="articles")
+        yield StatusBar(id="status")
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).hints = "Enter open · / filter · ? help · q quit"
+        self.reload()
+        self.query_one(ArticleList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.rows = self.app.store.progress(self.app.annotator)
+        except Exception as exc:  # a corrupt store file: say so, keep the screen
+            self.app.report_error(exc)
+            return
+        self.query_one(ArticleList).set_rows(self.rows)
+        self.show_summary()
+
+    def show_summary(self) -> None:
+        total = len(self.rows)
+        done = sum(1 for r in self.rows if r.status == "done")
+        doing = sum(1 for r in self.rows if r.status == "in progress")
+        claims = sum(r.n_claims for r in self.rows)
+        width = 20
+        filled = round(width * done / total) if total else 0
+        bar = Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim")
+        summary = Text.assemble(
+            Text(f" {self.app.annotator}", style="bold"),
+            f" · {total} articles · ", Text(f"{done} done", style="green"), f" · {doing} in progress · ",
+            f"{claims} claims  ", bar, f" {100 * done // total if total else 0}%")
+        self.query_one("#summary", Static).update(summary)
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.reload()
+
+    # -- filter -----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        self.query_one(ArticleList).focus()
+
+    def on_key(self, event) -> None:
+        """Typing a letter on the list starts the filter with it."""
+        if self.focused is self.query_one(ArticleList) and event.is_printable and event.character \
+                and event.character.isalnum() and event.key not in ("j", "k", "q", "g", "G"):
+            field = self.query_one("#filter", Input)
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        articles = self.query_one(ArticleList)
+        articles.set_filter(query)
+        self.search_texts(query)
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        articles = self.query_one(ArticleList)
+        if articles.current is not None:
+            self.open_article(articles.current.article.id)
+        else:
+            articles.focus()
+
+    @work(exclusive=True, thread=True, group="text-search")
+    def search_texts(self, query: str) -> None:
+        if len(query) < 3:
+            return
+        if self.text_index is None:
+            self.text_index = TextIndex(self.app.store)
+        hits = self.text_index.search(query)
+        self.app.call_from_thread(self._apply_hits, query, hits)
+
+    def _apply_hits(self, query: str, hits: set[str]) -> None:
+        if self.query_one("#filter", Input).value.strip() == query:
+            self.query_one(ArticleList).set_filter(query, hits)
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        self.open_article(message.article_id)
+
+    def open_article(self, article_id: str) -> None:
+        from .reader_screen import ReaderScreen
+
+        self.app.push_screen(ReaderScreen(article_id))
+
+    def action_help(self) -> None:
+        from .help_screen import HelpScreen
+
+        self.app.push_screen(HelpScreen())

@@ -1,0 +1,358 @@
+"""The reader: the article text with this annotator's claims highlighted, the claims panel beside it.
+
+Keys become calls on an ``ArticleSession`` (annotations/editing.py); every change is saved
+through the store at once and the status line says so.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from annotations.editing import ArticleSession
+from annotations.normalize import strip_controls
+from annotations.sentences import cached_sentence_spans
+from annotations.storage import StoreError
+
+from ..messages import SentencesReady, StoreChanged
+from ..widgets.article_list import ArticleList
+from ..widgets.claims_panel import ClaimsPanel, stance_style
+from ..widgets.status_bar import StatusBar
+from ..widgets.text_view import ArticleTextView, Highlight
+
+SYNC_SENTENCES_UP_TO = 30_000  # characters; longer texts are split in a worker
+
+READER_BINDINGS = [
+    Binding("j,down", "next_sentence", "next sentence", id="next_sentence"),
+    Binding("k,up", "prev_sentence", "previous sentence", id="prev_sentence"),
+    Binding("l", "extend_end", "extend end by a word", id="extend_end"),
+    Binding("h", "shrink_end", "shrink end by a word", id="shrink_end"),
+    Binding("L", "extend_start", "extend start by a word", id="extend_start"),
+    Binding("H", "shrink_start", "shrink start by a word", id="shrink_start"),
+    Binding("n", "next_claim", "next claim", id="next_claim"),
+    Binding("N", "prev_claim", "previous claim", id="prev_claim"),
+    Binding("t", "cycle_target", "cycle target", id="cycle_target"),
+    Binding("x", "delete_claim", "delete claim", id="delete_claim"),
+    Binding("e", "edit_note", "note on claim", id="edit_note"),
+    Binding("a", "labels", "article labels", id="labels"),
+    Binding("d", "done", "done, next article", id="done"),
+    Binding("u", "undo", "undo", id="undo"),
+    Binding("ctrl+r", "redo", "redo", id="redo"),
+    Binding("slash", "search", "search", id="search"),
+    Binding("question_mark", "help", "help", id="help"),
+    Binding("escape", "back", "back to list", id="back"),
+    Binding("q", "app.quit", "quit", id="quit"),
+]
+
+
+class ReaderScreen(Screen):
+    BINDINGS = READER_BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-very-wide")]
+
+    def __init__(self, article_id: str):
+        super().__init__()
+        self.article_id = article_id
+        self.session: ArticleSession | None = None
+        self.matches: list[tuple[int, int]] = []
+        schema = self.app.schema
+        for i, choice in enumerate(schema.stances):
+            self._bindings.bind(choice.key, f"tag({i})", f"tag as {choice.name}", show=False)
+        for i, choice in enumerate(schema.claim_types):
+            self._bindings.bind(choice.key, f"set_type({i})", f"type {choice.name}", show=False)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield ArticleList(id="side")
+            with Vertical(id="main"):
+                yield Static(id="title")
+                yield ArticleTextView(id="text")
+                yield Input(placeholder="search the text (Enter: next match, Escape: close)", id="search")
+            yield ClaimsPanel(self.app.schema, id="claims")
+        yield StatusBar(id="status")
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).hints = "1/2/3 tag · j/k move · ? help · Esc list"
+        self.query_one("#search", Input).display = False
+        self.open(self.article_id)
+        self.query_one(ArticleTextView).focus()
+
+    def open(self, article_id: str) -> None:
+        app = self.app
+        try:
+            article = app.store.article(article_id)
+            if article is None:
+                raise StoreError(f"article {article_id} is not in the store")
+            text_len = article.length
+            sentences = None
+            if text_len <= SYNC_SENTENCES_UP_TO:
+                sentences = cached_sentence_spans(app.store.root, article.sha256, app.store.text(article.sha256))
+            self.session = ArticleSession(app.store, app.schema, article, app.annotator,
+                                          sentences=sentences, history=app.history)
+        except Exception as exc:
+            app.report_error(exc)
+            if self.session is None:
+                app.pop_screen()
+            return
+        self.article_id = article_id
+        self.matches = []
+        view = self.query_one(ArticleTextView)
+        view.set_document(self.session.text, self.highlights(), self.session.selection)
+        view.scroll_home(animate=False)
+        if sentences is None:
+            self.split_sentences(article.sha256, self.session.text)
+        self.load_side_list()
+        self.refresh_panels()
+        stale = self.session.stale_claims()
+        if stale:
+            self.query_one(StatusBar).say(f"⚠ {len(stale)} claims were made on an older text of this article")
+
+    @work(thread=True, exclusive=True, group="sentences")
+    def split_sentences(self, sha256: str, text: str) -> None:
+        spans = cached_sentence_spans(self.app.store.root, sha256, text)
+        self.post_message(SentencesReady(sha256, spans))
+
+    def on_sentences_ready(self, message: SentencesReady) -> None:
+        if self.session and self.session.article.sha256 == message.sha256:
+            self.session.set_sentences(message.spans)
+
+    def load_side_list(self) -> None:
+        side = self.query_one("#side", ArticleList)
+        if side.display:
+            side.set_rows(self.app.store.progress(self.app.annotator))
+            side.select_article(self.article_id)
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        message.stop()
+        self.open(message.article_id)
+        self.query_one(ArticleTextView).focus()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if self.session is not None:
+            self.session.reload()
+            self.refresh_view()
+            self.load_side_list()
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def highlights(self) -> list[Highlight]:
+        schema = self.app.schema
+        out = []
+        for claim in self.session.claims:
+            style = stance_style(schema, claim.stance)
+            ctype = schema.claim_type(claim.type)
+            if ctype and ctype.style:
+                style += Style.parse(ctype.style)
+            if style.color is not None:
+                style += Style(bgcolor=None)
+            out.append(Highlight(claim.start, claim.end, style))
+        return out
+
+    def refresh_view(self, scroll: bool = True) -> None:
+        view = self.query_one(ArticleTextView)
+        view.set_highlights(self.highlights())
+        view.set_selection(*self.session.selection, scroll=scroll)
+        self.refresh_panels()
+
+    def refresh_panels(self) -> None:
+        session = self.session
+        article = session.article
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(strip_controls(article.title) or article.id, style="bold")
+        title.append(f"  {article.id} · {article.length:,} chars", style="dim")
+        self.query_one("#title", Static).update(title)
+        self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state,
+                                         len(session.stale_claims()) if session.claims is not None else 0)
+
+    def after_save(self, what: str) -> None:
+        self.app.note_own_save()
+        self.query_one(StatusBar).saved(what)
+        self.refresh_view()
+
+    def run_edit(self, edit, *args) -> None:
+        """Call an ArticleSession edit; a store error becomes a message, never a traceback."""
+        try:
+            result = edit(*args)
+        except StoreError as exc:
+            self.app.report_error(exc)
+            return
+        if result is None:
+            self.query_one(StatusBar).say("no claim under the cursor (n / N jump to claims)")
+            return
+        what = self.session.history._done[-1].what if self.session.history.can_undo else "saved"
+        self.after_save(what)
+
+    # -- actions: selection ------------------------------------------------------------------------
+
+    def move(self, fn, *args) -> None:
+        fn(*args)
+        view = self.query_one(ArticleTextView)
+        view.set_selection(*self.session.selection)
+        self.query_one(ClaimsPanel).show(self.session.claims, self.session.claim_under_cursor(),
+                                         self.session.state, self.query_one(ClaimsPanel).stale)
+
+    def action_next_sentence(self) -> None:
+        self.move(self.session.move_sentence, 1)
+
+    def action_prev_sentence(self) -> None:
+        self.move(self.session.move_sentence, -1)
+
+    def action_extend_end(self) -> None:
+        self.move(self.session.extend_end, 1)
+
+    def action_shrink_end(self) -> None:
+        self.move(self.session.extend_end, -1)
+
+    def action_extend_start(self) -> None:
+        self.move(self.session.extend_start, 1)
+
+    def action_shrink_start(self) -> None:
+        self.move(self.session.extend_start, -1)
+
+    def action_next_claim(self) -> None:
+        self.move(self.session.jump_claim, 1)
+
+    def action_prev_claim(self) -> None:
+        self.move(self.session.jump_claim, -1)
+
+    def on_article_text_view_clicked(self, message: ArticleTextView.Clicked) -> None:
+        self.move(self.session.select_sentence_at, message.offset)
+
+    def on_article_text_view_dragged(self, message: ArticleTextView.Dragged) -> None:
+        self.move(self.session.select, message.start, message.end)
+
+    # -- actions: claims -----------------------------------------------------------------------------
+
+    def action_tag(self, index: int) -> None:
+        self.run_edit(self.session.tag, self.app.schema.stances[index].name)
+
+    def action_set_type(self, index: int) -> None:
+        self.run_edit(self.session.set_type, self.app.schema.claim_types[index].name)
+
+    def action_cycle_target(self) -> None:
+        self.run_edit(self.session.cycle_target)
+
+    def action_delete_claim(self) -> None:
+        self.run_edit(self.session.delete)
+
+    def action_edit_note(self) -> None:
+        claim = self.session.claim_under_cursor()
+        if claim is None:
+            self.query_one(StatusBar).say("no claim under the cursor to add a note to")
+            return
+        from .note_screen import NoteScreen
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self.run_edit(self.session.set_note, note)
+
+        self.app.push_screen(NoteScreen(claim.note, claim.quote), done)
+
+    def action_undo(self) -> None:
+        self.history_step(self.session.undo, "undo")
+
+    def action_redo(self) -> None:
+        self.history_step(self.session.redo, "redo")
+
+    def history_step(self, step, name: str) -> None:
+        try:
+            edit = step()
+        except StoreError as exc:
+            self.app.report_error(exc)
+            return
+        if edit is None:
+            self.query_one(StatusBar).say(f"nothing to {name}")
+            return
+        self.after_save(f"{name}: {edit.what}")
+
+    # -- actions: article ---------------------------------------------------------------------------
+
+    def action_labels(self) -> None:
+        from .labels_screen import LabelsScreen
+
+        self.app.push_screen(LabelsScreen(self.session), lambda _: self.after_save("labels"))
+
+    def action_done(self) -> None:
+        try:
+            self.session.set_status("done")
+        except StoreError as exc:
+            self.app.report_error(exc)
+            return
+        self.app.note_own_save()
+        rows = self.app.store.progress(self.app.annotator)
+        ids = [r.article.id for r in rows]
+        here = ids.index(self.article_id) if self.article_id in ids else -1
+        ordered = rows[here + 1:] + rows[:here + 1]
+        nxt = next((r for r in ordered if r.status != "done"), None)
+        if nxt is None:
+            self.query_one(StatusBar).saved("marked done — every article is done")
+            self.refresh_view()
+            return
+        done_title = self.session.article.title
+        self.open(nxt.article.id)
+        self.query_one(StatusBar).saved(f"marked done: {strip_controls(done_title)[:30]} → next")
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display:
+            self.close_search()
+            return
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        from .help_screen import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    # -- search -------------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def close_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = False
+        self.matches = []
+        self.query_one(ArticleTextView).set_matches([])
+        self.query_one(ArticleTextView).focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        needle = event.value.casefold()
+        self.matches = find_all(self.session.text, needle) if needle else []
+        self.query_one(ArticleTextView).set_matches(self.matches)
+        self.query_one(StatusBar).say(f"{len(self.matches)} matches" if needle else "")
+
+    @on(Input.Submitted, "#search")
+    def search_next(self) -> None:
+        if not self.matches:
+            self.query_one(StatusBar).say("no match")
+            return
+        start = self.session.selection[0]
+        nxt = next((m for m in self.matches if m[0] > start), self.matches[0])
+        self.move(self.session.select, *nxt)
+        n = self.matches.index(nxt) + 1
+        self.query_one(StatusBar).say(f"match {n} of {len(self.matches)} — Enter next, Esc back to tagging")
+
+
+def find_all(text: str, needle: str, limit: int = 10_000) -> list[tuple[int, int]]:
+    """Case-insensitive matches as (start, end) offsets into ``text`` (offsets of the original text)."""
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefold changed lengths (ß -> ss): fall back to lower()
+        folded = text.lower()
+        if len(folded) != len(text):
+            folded = text
+    out, i = [], folded.find(needle)
+    while i != -1 and len(out) < limit:
+        out.append((i, i + len(needle)))
+        i = folded.find(needle, i + 1)
+    return out

@@ -1,0 +1,84 @@
+"""The claims panel: this article's claims in text order, the one under the cursor marked,
+and the article's own labels and status. Draws only as many claims as fit."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from annotations.models import ArticleState, Claim
+from annotations.normalize import strip_controls
+
+
+def stance_style(schema, stance: str) -> Style:
+    choice = schema.stance(stance)
+    return Style(color=choice.color) if choice and choice.color else Style()
+
+
+class ClaimsPanel(Widget):
+    DEFAULT_CSS = """
+    ClaimsPanel { padding: 0 1; }
+    """
+
+    def __init__(self, schema, **kwargs):
+        super().__init__(**kwargs)
+        self.schema = schema
+        self.claims: list[Claim] = []
+        self.current: Claim | None = None
+        self.state: ArticleState | None = None
+        self.stale = 0
+
+    def show(self, claims: list[Claim], current: Claim | None, state: ArticleState, stale: int = 0) -> None:
+        self.claims, self.current, self.state, self.stale = claims, current, state, stale
+        self.refresh()
+
+    def _labels_text(self) -> Text:
+        text = Text()
+        state = self.state
+        status = state.status if state else "todo"
+        mark = {"done": "✓", "in progress": "◐"}.get(status, "·")
+        text.append(f"{mark} {status}", style="bold green" if status == "done" else "bold")
+        for label_set in self.schema.label_sets:
+            values = (state.labels.get(label_set.name) if state else None) or []
+            text.append(f" · {label_set.name}: ", style="dim")
+            text.append(", ".join(values) if values else "—")
+        if self.stale:
+            text.append(f"\n⚠ {self.stale} claims on an older text need review", style="bold yellow")
+        return text
+
+    def _claim_line(self, index: int, claim: Claim, width: int) -> Text:
+        style = stance_style(self.schema, claim.stance)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("▌", style=style)
+        line.append(f"{index + 1:>3} ", style="dim")
+        line.append(f"{claim.stance[:7]:<7} ", style=style + Style(bold=True))
+        line.append(f"{claim.type[:4]:<4} ", style="italic")
+        quote = strip_controls(claim.quote)
+        line.append(quote)
+        meta = f"  → {claim.target}" + (" ✎" if claim.note else "")
+        line.truncate(max(1, width - len(meta)), overflow="ellipsis")
+        line.append(meta, style="dim")
+        if self.current is not None and claim.id == self.current.id:
+            line.stylize("reverse")
+        return line
+
+    def render(self) -> Text:
+        width = max(10, self.size.width - 2)
+        height = max(1, self.size.height)
+        header = self._labels_text()
+        header_lines = len(header.wrap(self.app.console, width))
+        out = Text()
+        out.append_text(header)
+        out.append("\n")
+        title = f"{len(self.claims)} claims" if self.claims else "no claims yet — select a sentence, press 1/2/3"
+        out.append(title, style="bold underline" if self.claims else "dim")
+        room = height - header_lines - 1
+        if room <= 0 or not self.claims:
+            return out
+        current = next((i for i, c in enumerate(self.claims) if self.current and c.id == self.current.id), 0)
+        first = max(0, min(current - room // 2, len(self.claims) - room))
+        for i in range(first, min(len(self.claims), first + room)):
+            out.append("\n")
+            out.append_text(self._claim_line(i, self.claims[i], width))
+        return out

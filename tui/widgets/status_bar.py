@@ -1,0 +1,32 @@
+"""The one-line status bar: what just happened (saved, errors) on the left, key hints on the right."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class StatusBar(Widget):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; dock: bottom; background: $panel; color: $text; }
+    """
+
+    message: reactive[str] = reactive("")
+    hints: reactive[str] = reactive("")
+
+    def saved(self, what: str) -> None:
+        self.message = f"✓ saved {time.strftime('%H:%M:%S')} · {what}"
+
+    def say(self, message: str) -> None:
+        self.message = message
+
+    def render(self) -> Text:
+        width = self.size.width
+        hint = Text(self.hints, style="dim")
+        left = Text(self.message, no_wrap=True, overflow="ellipsis")
+        room = max(0, width - hint.cell_len - 1)
+        left.truncate(room, overflow="ellipsis", pad=True)
+        return Text.assemble(left, " ", hint) if room else left
