@@ -1,0 +1,461 @@
+"""The label schema: claim types, stances, targets, article label sets, keys, guidelines.
+
+Read from a TOML file (``--schema FILE``, else ``claimtag.toml`` in the project folder, else the
+built-in ``default_schema.toml``, whose comments document the format). Every problem is a
+``SchemaError`` whose message is ``FILE:LINE: problem``, raised before any UI starts.
+Key names are Textual key names ("j", "L", "down", "ctrl+r", "slash"); a single punctuation
+character is accepted and stored under its Textual name ("/" -> "slash"), as Textual's bindings do.
+This module never imports textual.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+from rich.color import Color, ColorParseError
+from rich.errors import StyleSyntaxError
+from rich.style import Style
+
+from .normalize import strip_controls
+
+DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
+    "next_sentence": ("j", "down"), "prev_sentence": ("k", "up"),
+    "extend_end": ("l",), "shrink_end": ("h",), "extend_start": ("L",), "shrink_start": ("H",),
+    "next_claim": ("n",), "prev_claim": ("N",), "cycle_target": ("t",), "delete_claim": ("x",),
+    "edit_note": ("e",), "labels": ("a",), "done": ("d",), "undo": ("u",), "redo": ("ctrl+r",),
+    "search": ("slash",), "help": ("question_mark",), "back": ("escape",), "quit": ("q",),
+}
+RESERVED_KEYS = {"tab": "moving focus between panes", "shift+tab": "moving focus between panes"}
+TOP_LEVEL = ("guidelines", "default_type", "default_target", "targets", "claim_types", "stances",
+             "labels", "keys")
+CHOICE_FIELDS = ("name", "key", "color", "style")
+LABEL_FIELDS = ("name", "choice", "values")
+BUILTIN = "built-in"
+
+_NAMED_KEYS = {"escape", "enter", "return", "tab", "space", "backspace", "left", "right", "up", "down",
+               "home", "end", "insert", "delete", "pageup", "pagedown"} | {f"f{i}" for i in range(1, 25)}
+_MODIFIERS = ("ctrl", "alt", "shift", "meta", "super", "hyper")
+# Textual's friendlier names for some characters (textual.keys.KEY_NAME_REPLACEMENTS).
+_CHAR_NAMES = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+               "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}
+_NAME_CHARS = {v: k for k, v in _CHAR_NAMES.items()}
+
+
+class SchemaError(Exception):
+    """A schema problem a user can fix; ``str(e)`` is ``FILE:LINE: problem``."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    key: str
+    color: str | None = None
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    name: str
+    multiple: bool
+    values: tuple[Choice, ...]
+
+    def value(self, name: str) -> Choice | None:
+        return _pick(self.values, "name", name)
+
+    def value_by_key(self, key: str) -> Choice | None:
+        return _pick(self.values, "key", normalize_key(key))
+
+
+@dataclass(frozen=True)
+class Schema:
+    claim_types: tuple[Choice, ...]
+    default_type: str
+    stances: tuple[Choice, ...]
+    targets: tuple[str, ...]
+    default_target: str
+    label_sets: tuple[LabelSet, ...]
+    guidelines_path: Path | None
+    keys: dict[str, tuple[str, ...]]
+    source: str
+
+    def guidelines_text(self) -> str:
+        path = self.guidelines_path or resources.files(__package__).joinpath("default_guidelines.md")
+        try:
+            return strip_controls_md(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError as exc:
+            return f"*The guidelines file {path} cannot be read ({exc.strerror or exc}).*"
+
+    def claim_type(self, name: str) -> Choice | None:
+        return _pick(self.claim_types, "name", name)
+
+    def stance(self, name: str) -> Choice | None:
+        return _pick(self.stances, "name", name)
+
+    def label_set(self, name: str) -> LabelSet | None:
+        return _pick(self.label_sets, "name", name)
+
+    def type_by_key(self, key: str) -> Choice | None:
+        return _pick(self.claim_types, "key", normalize_key(key))
+
+    def stance_by_key(self, key: str) -> Choice | None:
+        return _pick(self.stances, "key", normalize_key(key))
+
+    def action_for_key(self, key: str) -> str | None:
+        return next((a for a, keys in self.keys.items() if normalize_key(key) in keys), None)
+
+    def next_target(self, current: str | None) -> str:
+        """The target after ``current`` (cycling); the default target for an unknown one."""
+        if current not in self.targets:
+            return self.default_target
+        return self.targets[(self.targets.index(current) + 1) % len(self.targets)]
+
+
+def _pick(items, attr: str, value):
+    return next((item for item in items if getattr(item, attr) == value), None)
+
+
+def strip_controls_md(text: str) -> str:
+    """Drop terminal control characters from Markdown, keeping its line breaks."""
+    return "\n".join(strip_controls(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def normalize_key(key: str) -> str:
+    """A key as Textual names it: "/" -> "slash", " " -> "space"; other keys unchanged."""
+    if len(key) > 1 and "+" in key:
+        prefix, _, base = key.rpartition("+")
+        return f"{prefix}+{normalize_key(base)}" if len(base) == 1 else key
+    if len(key) != 1 or key.isalnum():
+        return key
+    if key == " ":
+        return "space"
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return key
+    return _CHAR_NAMES.get(name, name)
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` (already normalised) is not a usable Textual key name, or None if it is."""
+    if len(key) == 1:
+        return None if key.isprintable() else f"key {key!r} is not a printable character"
+    *mods, base = key.split("+")
+    if any(m not in _MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return f"key {key!r}: modifiers are {', '.join(_MODIFIERS)}, each once, joined by '+'"
+    if mods and len(base) == 1 and base.isupper():
+        return f"key {key!r}: use a lowercase letter after a modifier (e.g. {'+'.join(mods)}+shift+{base.lower()})"
+    if len(base) == 1 and (mods or base.isprintable()) or base in _NAMED_KEYS:
+        return None
+    unicode_name = _NAME_CHARS.get(base, base).replace("_", " ").upper()
+    try:
+        if len(unicodedata.lookup(unicode_name)) == 1 and base == base.lower():
+            return None
+    except KeyError:
+        pass
+    return (f"key {key!r} is not a key name (use one character, or a name such as "
+            "down, escape, f1, slash, ctrl+r)")
+
+
+class _Lines:
+    """Finds the line of an entry in the raw TOML text, for error messages (best effort)."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers = [(i, m.group(1).strip(), m.group(0).lstrip().startswith("[["))
+                        for i, line in enumerate(self.lines)
+                        if (m := re.match(r"\s*\[\[?\s*([\w.\-\"' ]+?)\s*\]\]?\s*(#.*)?$", line))]
+
+    def _find(self, pattern: str, start: int = 0, end: int | None = None, nth: int = 0) -> int | None:
+        hits = [i for i in range(start, len(self.lines) if end is None else end)
+                if re.search(pattern, self.lines[i])]
+        return hits[nth] if nth < len(hits) else None
+
+    @staticmethod
+    def _assign(field: str, value: str | None = None) -> str:
+        lhs = rf"(^|[{{,\s.])[\"']?{re.escape(field)}[\"']?\s*="
+        return lhs + (rf"\s*[\"']{re.escape(value)}[\"']" if value is not None else "")
+
+    def _block_end(self, start: int, section: str) -> int:
+        later = [i for i, name, _ in self.headers if i > start and not name.startswith(section + ".")]
+        return later[0] if later else len(self.lines)
+
+    def top(self, field: str) -> int | None:
+        """1-based line of a top-level ``field = ...`` (or of its ``[field]`` table)."""
+        end = self.headers[0][0] if self.headers else len(self.lines)
+        i = self._find(r"^\s*[\"']?" + re.escape(field) + r"[\"']?\s*=", 0, end)
+        if i is None:
+            i = next((h for h, name, _ in self.headers if name == field), None)
+        return None if i is None else i + 1
+
+    def entry(self, section: str, index: int, field: str | None = None, value: str | None = None,
+              sub: int | None = None) -> int | None:
+        """1-based line of entry ``index`` of ``[[section]]`` (or of ``section = [{...}]``); then of
+        value ``sub`` in its ``values``; then of ``field`` (= ``value``) inside that."""
+        heads = [i for i, name, arr in self.headers if arr and name == section]
+        if heads:
+            start = heads[min(index, len(heads) - 1)]
+            end = self._block_end(start, section)
+        else:
+            top = self.top(section)
+            if top is None:
+                return None
+            start = top - 1  # an inline array ends where the next unindented line starts
+            end = self._find(r"^[A-Za-z_\"'\[]", top) or len(self.lines)
+            start = self._find(self._assign("name"), start, end, index) or start
+        if sub is not None:
+            marker = self._find(self._assign("values"), start, end)
+            if marker is None:
+                marker = next((i for i, n, _ in self.headers if start < i < end and n == f"{section}.values"),
+                              start)
+            start = self._find(self._assign("name"), marker, end, sub) or marker
+        if field is not None:
+            found = self._find(self._assign(field, value), start, end)
+            start = found if found is not None else start
+        return start + 1
+
+    def key_entry(self, action: str) -> int | None:
+        head = next((i for i, name, arr in self.headers if name == "keys" and not arr), None)
+        if head is not None:
+            i = self._find(self._assign(action), head + 1, self._block_end(head, "keys"))
+            if i is not None:
+                return i + 1
+        i = self._find(r"keys\s*\.\s*[\"']?" + re.escape(action) + r"[\"']?\s*=")
+        return i + 1 if i is not None else self.top("keys")
+
+
+class _Parser:
+    def __init__(self, text: str, source: str):
+        self.where = _Lines(text)
+        self.source = source
+
+    def fail(self, line: int | None, problem: str) -> SchemaError:
+        return SchemaError(f"{self.source}:{line}: {problem}" if line else f"{self.source}: {problem}")
+
+    def text_field(self, entry: dict, field: str, what: str, line_of, required: bool) -> str | None:
+        value = entry.get(field)
+        if value is None:
+            if required:
+                raise self.fail(line_of(), f"{what} has no {field}")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(line_of(field), f"{what}: {field} must be a string, not {_tname(value)} ({value!r})")
+        if not value.strip() or not value.isprintable():
+            raise self.fail(line_of(field), f"{what}: {field} {value!r} is empty or has control characters")
+        return value
+
+    def choices(self, data: dict, section: str, what: str) -> tuple[Choice, ...]:
+        items = data.get(section)
+        if items is None or items == []:
+            raise self.fail(self.where.top(section) or self.where.entry(section, 0),
+                            f"{section}: at least one {what} is required ([[{section}]] with name and key)")
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            raise self.fail(self.where.top(section) or self.where.entry(section, 0),
+                            f"{section} must be a list of tables ([[{section}]] entries)")
+        return tuple(self.choice(x, lambda f=None, v=None, i=i: self.where.entry(section, i, f, v),
+                                 f"{what} {i + 1}") for i, x in enumerate(items))
+
+    def choice(self, entry: dict, line_of, what: str) -> Choice:
+        for field in entry:
+            if field not in CHOICE_FIELDS:
+                raise self.fail(line_of(field), f"{what}: " + _unknown(field, CHOICE_FIELDS, "field"))
+        name = self.text_field(entry, "name", what, line_of, True)
+        what = f"{what.rsplit(' ', 1)[0]} {name!r}"
+        raw_key = self.text_field(entry, "key", what, line_of, True)
+        key = normalize_key(raw_key)
+        if problem := key_problem(key):
+            raise self.fail(line_of("key"), f"{what}: {problem}")
+        color = self.text_field(entry, "color", what, line_of, False)
+        style = self.text_field(entry, "style", what, line_of, False)
+        try:
+            color is None or Color.parse(color)
+        except ColorParseError:
+            raise self.fail(line_of("color"), f"{what}: unknown colour {color!r} "
+                                              "(use a name such as green, or #rrggbb)") from None
+        try:
+            if style is not None and Style.parse(style).link:
+                raise self.fail(line_of("style"), f"{what}: style {style!r} may not contain a link")
+        except StyleSyntaxError as exc:
+            raise self.fail(line_of("style"), f"{what}: bad style {style!r} ({exc})") from None
+        return Choice(name, key, color, style)
+
+    def no_duplicates(self, items, attr: str, section: str, what: str, sub_of: int | None = None) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            value = getattr(item, attr) if attr else item
+            if value in seen:
+                if sub_of is None:
+                    line = self.where.entry(section, i, attr or None, value) if attr else self.where.top(section)
+                else:
+                    line = self.where.entry(section, sub_of, attr, value, sub=i)
+                raise self.fail(line, f"{what}: {attr or 'value'} {value!r} is used twice "
+                                      f"(entries {seen[value] + 1} and {i + 1})")
+            seen[value] = i
+
+    def label_sets(self, data: dict) -> tuple[LabelSet, ...]:
+        items = data.get("labels", [])
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            raise self.fail(self.where.top("labels") or self.where.entry("labels", 0),
+                            "labels must be a list of tables ([[labels]] entries)")
+        sets = []
+        for i, entry in enumerate(items):
+            at = lambda f=None, v=None, sub=None, i=i: self.where.entry("labels", i, f, v, sub)  # noqa: E731
+            for field in entry:
+                if field not in LABEL_FIELDS:
+                    raise self.fail(at(field), f"label set {i + 1}: " + _unknown(field, LABEL_FIELDS, "field"))
+            name = self.text_field(entry, "name", f"label set {i + 1}", at, True)
+            what = f"label set {name!r}"
+            choice = entry.get("choice", "single")
+            if choice not in ("single", "multiple"):
+                raise self.fail(at("choice"), f"{what}: choice must be \"single\" or \"multiple\", not {choice!r}")
+            values = entry.get("values")
+            if not values:
+                raise self.fail(at("values") if "values" in entry else at("name", name),
+                                f"{what}: at least one value is required (values = [{{name = ..., key = ...}}])")
+            if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+                raise self.fail(at("values"), f"{what}: values must be a list of tables ({{name = ..., key = ...}})")
+            parsed = tuple(self.choice(v, lambda f=None, val=None, j=j: at(f, val, j), f"value {j + 1}")
+                           for j, v in enumerate(values))
+            self.no_duplicates(parsed, "name", "labels", what, sub_of=i)
+            self.no_duplicates(parsed, "key", "labels", what, sub_of=i)
+            sets.append(LabelSet(name, choice == "multiple", parsed))
+        self.no_duplicates(sets, "name", "labels", "labels")
+        return tuple(sets)
+
+    def keys(self, data: dict) -> dict[str, tuple[str, ...]]:
+        table = data.get("keys", {})
+        if not isinstance(table, dict):
+            raise self.fail(self.where.top("keys"), "keys must be a table ([keys] with action = \"key\")")
+        keys = dict(DEFAULT_KEYS)
+        for action, value in table.items():
+            line = self.where.key_entry(action)
+            if action not in DEFAULT_KEYS:
+                raise self.fail(line, "keys: " + _unknown(action, DEFAULT_KEYS, "action"))
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
+                raise self.fail(line, f"keys: {action} must be a key or a non-empty list of keys, "
+                                      f"not {value!r}")
+            names = tuple(normalize_key(k) for k in value)
+            for k in names:
+                if problem := key_problem(k):
+                    raise self.fail(line, f"keys: {action}: {problem}")
+            if len(set(names)) != len(names):
+                raise self.fail(line, f"keys: {action} lists the same key twice")
+            keys[action] = names
+        return keys
+
+    def shared_keyboard(self, types, stances, keys: dict, remapped: set) -> None:
+        """Claim types, stances and reader actions are all pressed in the reader: one owner per key."""
+        owners: dict[str, str] = {}
+        claims: list[tuple[str, str, int | None]] = [  # defaults first: a clash is the file's doing
+            (k, f"action {a}", self.where.key_entry(a) if a in remapped else None)
+            for a, ks in keys.items() for k in ks]
+        claims += [(c.key, f"claim type {c.name!r}", self.where.entry("claim_types", i, "key"))
+                   for i, c in enumerate(types)]
+        claims += [(c.key, f"stance {c.name!r}", self.where.entry("stances", i, "key"))
+                   for i, c in enumerate(stances)]
+        claims.sort(key=lambda c: -1 if c[2] is None else c[2])
+        for key, owner, line in claims:
+            if key in RESERVED_KEYS:
+                raise self.fail(line, f"{owner}: key {key!r} is reserved for {RESERVED_KEYS[key]}")
+            if key in owners:
+                hint = " (remap the action in [keys])" if owners[key].startswith("action") else ""
+                raise self.fail(line, f"{owner}: key {key!r} is already used by {owners[key]}{hint}")
+            owners[key] = owner
+
+
+def _unknown(name: str, known, what: str) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"unknown {what} {name!r} ({f'did you mean {close[0]!r}?' if close else 'known: ' + ', '.join(known)})"
+
+
+def _tname(value) -> str:
+    return {str: "a string", int: "a number", float: "a number", bool: "true/false", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def parse_schema(text: str, source: str, base_dir: Path | None = None) -> Schema:
+    """Validate TOML text into a Schema; ``source`` names the file in messages."""
+    p = _Parser(text, source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", msg)
+        if m:
+            hint = "; an unclosed string?" if msg.startswith("Illegal character '\\n'") else ""
+            raise p.fail(int(m.group(1)), f"{msg[:m.start()]} (column {m.group(2)}{hint})") from None
+        m = re.search(r"\s*\(at end of document\)$", msg)
+        raise p.fail(text.count("\n", 0, len(text.rstrip())) + 1 if m else None,
+                     msg[:m.start()] + " (at end of file)" if m else msg) from None
+    for field in data:
+        if field not in TOP_LEVEL:
+            raise p.fail(p.where.top(field), _unknown(field, TOP_LEVEL, "setting"))
+    types = p.choices(data, "claim_types", "claim type")
+    p.no_duplicates(types, "name", "claim_types", "claim_types")
+    stances = p.choices(data, "stances", "stance")
+    p.no_duplicates(stances, "name", "stances", "stances")
+
+    targets = data.get("targets")
+    if not isinstance(targets, list) or not targets:
+        raise p.fail(p.where.top("targets"), 'targets: at least one stance target is required (targets = ["..."])')
+    if bad := [t for t in targets if not isinstance(t, str) or not t.strip() or not t.isprintable()]:
+        raise p.fail(p.where.top("targets"), f"targets: {bad[0]!r} is not a non-empty string")
+    p.no_duplicates(targets, "", "targets", "targets")
+
+    defaults = {}
+    for field, pool, default in (("default_type", [c.name for c in types], types[0].name),
+                                 ("default_target", targets, targets[0])):
+        value = data.get(field, default)
+        if value not in pool:
+            raise p.fail(p.where.top(field), f"{field} {value!r} is not one of {', '.join(map(repr, pool))}")
+        defaults[field] = value
+
+    guidelines = data.get("guidelines")
+    if guidelines is not None and (not isinstance(guidelines, str) or not guidelines.strip()):
+        raise p.fail(p.where.top("guidelines"), "guidelines must be a file path (a string)")
+    guidelines_path = (base_dir or Path()) / Path(guidelines).expanduser() if guidelines else None
+
+    label_sets = p.label_sets(data)
+    keys = p.keys(data)
+    p.shared_keyboard(types, stances, keys, set(data.get("keys", {})))
+    return Schema(types, defaults["default_type"], stances, tuple(targets), defaults["default_target"],
+                  label_sets, guidelines_path, keys, source)
+
+
+def _builtin_text(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: no such schema file") from None
+    except IsADirectoryError:
+        raise SchemaError(f"{path}: is a folder, not a schema file") from None
+    except OSError as exc:
+        raise SchemaError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SchemaError(f"{path}:{line}: not UTF-8 text") from None
+
+
+def load_schema(path: Path | None = None, project_dir: Path | None = None) -> Schema:
+    """``path`` if given; else ``project_dir/claimtag.toml`` if it exists; else the built-in schema."""
+    if path is None and project_dir is not None and (project_dir / "claimtag.toml").exists():
+        path = project_dir / "claimtag.toml"
+    if path is None:
+        name = "default_schema.toml"
+        schema = parse_schema(_builtin_text(name), str(resources.files(__package__).joinpath(name)))
+        return replace(schema, guidelines_path=None, source=BUILTIN)
+    path = Path(path)
+    return parse_schema(_read(path), str(path), path.parent)
