@@ -1,0 +1,80 @@
+"""claimtag benchmark: ``python3 dev.py bench`` (or ``make bench``). Prints figures, asserts nothing.
+
+Sections run in order, each returning rows of (measure, figure, target/note):
+
+- ``bench_store.run``: the 10,000-article / 100,000-claim store (save latency, open +
+  progress, export, memory, stock TinyDB for comparison);
+- ``bench_app.run`` if ``bench/bench_app.py`` exists: the app's timings (first frame,
+  key press latency). It gets the same arguments: ``run(workdir, log=...)`` and may
+  return ``[]``. Add further sections to ``SECTIONS``.
+
+Options: ``--small`` (1,000 articles: a quick smoke run), ``--keep`` (keep the temp folder).
+The table at the end is plain text, ready to paste into the README.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+SECTIONS = ("bench_store", "bench_app")  # modules in bench/ with run(workdir, log=..., **options)
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def table(rows: list[tuple[str, str, str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    rule = "-" * max(len(line) for line in lines)
+    return "\n".join([lines[0], rule, *lines[1:]])
+
+
+def machine() -> str:
+    import os
+
+    return f"Python {platform.python_version()}, {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs"
+
+
+def main(argv: list[str]) -> int:
+    small = "--small" in argv
+    keep = "--keep" in argv
+    workdir = Path(tempfile.mkdtemp(prefix="claimtag-bench-"))
+    rows: list[tuple[str, str, str]] = [("measure", "figure", "target / note")]
+    t0 = time.perf_counter()
+    try:
+        for name in SECTIONS:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                log(f"{name}: not present, skipped")
+                continue
+            section = workdir / name
+            section.mkdir()
+            options = {"n_articles": 1_000} if small and name == "bench_store" else {}
+            log(f"{name}: running")
+            rows.extend(module.run(section, log=log, **options))
+    finally:
+        if keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"claimtag benchmark ({machine()}; {time.strftime('%Y-%m-%d')}; {time.perf_counter() - t0:.0f} s)")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
