@@ -37,3 +37,18 @@ def seeded_store(store) -> Store:
 @pytest.fixture
 def schema(tmp_path):
     return load_schema(None, tmp_path)  # no claimtag.toml there: the built-in schema
+
+
+@pytest.fixture
+def anyio_backend():
+    """Async Pilot tests run on anyio's pytest plugin, on asyncio."""
+    return "asyncio"
+
+
+def screen_lines(app) -> list[str]:
+    """What the terminal would show, line by line (the compositor's output)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app) -> str:
+    return "\n".join(screen_lines(app))

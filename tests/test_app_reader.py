@@ -1,0 +1,210 @@
+"""Every reader binding, pressed in the real app (Pilot): then the store and the screen are checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.models import Claim
+from tui.app import ClaimtagApp
+from tui.screens.list_screen import ArticleListScreen
+from tui.screens.reader_screen import ReaderScreen
+from tui.widgets.text_view import ArticleTextView
+
+from conftest import screen_text
+
+pytestmark = pytest.mark.anyio
+
+FIRST = "000_ecb1173961431c24"  # "Russian media: China is ruthlessly breaking ..."
+OBSERVERS = "001_7a089fa4fc1eff1a"
+
+
+async def open_reader(app, pilot, article_id=FIRST):
+    await pilot.pause()
+    app.screen.open_article(article_id)
+    await pilot.pause()
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def claims(store, article_id=FIRST) -> list[Claim]:
+    return store.claims(article_id, "alice")
+
+
+async def test_list_enter_opens_first_article_and_escape_returns(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "5 articles" in text and "Russian media" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert "Russian media: China is ruthlessly" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleListScreen)
+
+
+async def test_number_keys_tag_the_sentence_with_stance(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("1")
+        (claim,) = claims(seeded_store)
+        assert claim.stance == "favor" and claim.type == "fact" and claim.start == 0
+        assert claim.quote == "Russian media: China is ruthlessly breaking the US dominance in the artificial intelligence race!"
+        await pilot.press("j", "2", "j", "3")
+        await pilot.pause()
+        assert [c.stance for c in claims(seeded_store)] == ["favor", "against", "neutral"]
+        text = screen_text(app)
+        assert "3 claims" in text and "saved" in text
+        assert reader.session.state.status == "in progress"
+
+
+async def test_type_keys_target_delete_and_claim_navigation(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("2", "o")  # a non-default type: two keystrokes
+        assert [(c.stance, c.type) for c in claims(seeded_store)] == [("against", "opinion")]
+        await pilot.press("p")
+        assert claims(seeded_store)[0].type == "prediction"
+        await pilot.press("f")
+        assert claims(seeded_store)[0].type == "fact"
+        await pilot.press("t")
+        assert claims(seeded_store)[0].target == "US AI policy"
+        await pilot.press("j", "j", "3", "k", "k")
+        await pilot.press("n")  # next claim: the one on sentence 3
+        reader = app.screen
+        assert reader.session.claim_under_cursor().stance == "neutral"
+        await pilot.press("N")
+        assert reader.session.claim_under_cursor().stance == "against"
+        await pilot.press("x")
+        assert [c.stance for c in claims(seeded_store)] == ["neutral"]
+        await pilot.pause()
+        assert "1 claims" in screen_text(app)
+
+
+async def test_word_keys_change_the_selection_before_tagging(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("h", "h", "H")  # end back two words, start forward one word
+        await pilot.press("1")
+        (claim,) = claims(seeded_store)
+        assert claim.quote == "media: China is ruthlessly breaking the US dominance in the artificial"
+        await pilot.press("l", "L", "2")
+        quotes = sorted(c.quote for c in claims(seeded_store))
+        assert "Russian media: China is ruthlessly breaking the US dominance in the artificial intelligence" in quotes
+        assert reader.query_one(ArticleTextView).selection == reader.session.selection
+
+
+async def test_undo_and_redo_through_the_keys(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("1", "o", "j", "2")
+        assert len(claims(seeded_store)) == 2
+        await pilot.press("u", "u")
+        assert [(c.stance, c.type) for c in claims(seeded_store)] == [("favor", "fact")]
+        await pilot.press("u", "u")
+        assert claims(seeded_store) == []
+        await pilot.pause()
+        assert "nothing to undo" in screen_text(app)
+        await pilot.press("ctrl+r", "ctrl+r", "ctrl+r")
+        assert [(c.stance, c.type) for c in claims(seeded_store)] == [("favor", "opinion"), ("against", "fact")]
+
+
+async def test_article_labels_picker(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Article labels" in screen_text(app)
+        await pilot.press("2")  # stance: against, then the picker moves on to frame
+        await pilot.press("1", "3", "escape")  # frame: economic + security
+        state = seeded_store.state(FIRST, "alice")
+        assert state.labels == {"stance": ["against"], "frame": ["economic", "security"]}
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert "economic, security" in screen_text(app)
+        await pilot.press("u")
+        assert seeded_store.state(FIRST, "alice").labels["frame"] == ["economic"]
+
+
+async def test_done_marks_the_article_and_opens_the_next_todo(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert seeded_store.state(FIRST, "alice").status == "done"
+        assert reader.session.article.id == OBSERVERS
+        assert "Observers Network" in screen_text(app)
+
+
+async def test_note_on_a_claim(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("1", "e")
+        await pilot.pause()
+        await pilot.press(*"TASS quote", "enter")
+        await pilot.pause()
+        assert claims(seeded_store)[0].note == "TASS quote"
+        await pilot.press("e", "escape")  # cancel keeps the note
+        assert claims(seeded_store)[0].note == "TASS quote"
+
+
+async def test_search_selects_matches(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("slash", *"hsbc", "enter")
+        await pilot.pause()
+        start, end = reader.session.selection
+        assert reader.session.text[start:end] == "HSBC"
+        assert "match 1 of" in screen_text(app)
+        await pilot.press("escape")  # closes the search, stays in the reader
+        await pilot.press("1")
+        assert claims(seeded_store)[0].quote == "HSBC"
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_help_shows_bindings_and_guidelines(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "tag the selection as a claim, stance favor" in text
+        assert "Guidelines" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_quit_from_the_reader_keeps_everything(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("1", "q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert len(claims(seeded_store)) == 1
+
+
+async def test_changes_from_another_process_appear(seeded_store, schema):
+    from annotations.editing import ArticleSession
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        other = ArticleSession(type(seeded_store)(seeded_store.root), schema, seeded_store.article(FIRST), "alice")
+        other.move_sentence(1)
+        other.tag("against")
+        app.poll_store()
+        await pilot.pause()
+        assert "1 claims" in screen_text(app)
