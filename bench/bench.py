@@ -7,9 +7,11 @@ Sections run in order, each returning rows of (measure, figure, target/note):
 - ``bench_app.run`` if ``bench/bench_app.py`` exists: the app's timings (first frame,
   key press latency). It gets the same arguments: ``run(workdir, log=...)`` and may
   return ``[]``. Add further sections to ``SECTIONS``.
+- any other ``bench/bench_*.py`` (the widget benchmarks): run as a script in a fresh
+  process, its output printed after the table.
 
-Options: ``--small`` (1,000 articles: a quick smoke run), ``--keep`` (keep the temp folder).
-The table at the end is plain text, ready to paste into the README.
+Options: ``--small`` (1,000 articles: a quick smoke run), ``--keep`` (keep the temp folder),
+``--store-only`` (skip the scripts). The table is plain text, ready to paste into the README.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import importlib
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,7 +75,15 @@ def main(argv: list[str]) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"claimtag benchmark ({machine()}; {time.strftime('%Y-%m-%d')}; {time.perf_counter() - t0:.0f} s)")
-    print(table(rows))
+    print(table(rows), flush=True)
+    for script in [] if "--store-only" in argv else sorted(HERE.glob("bench_*.py")):
+        if script.stem in SECTIONS:
+            continue
+        log(f"{script.name}: running")
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=HERE.parent)
+        print()
+        print(done.stdout.rstrip() if done.returncode == 0 else
+              f"{script.name}: failed ({(done.stderr.strip().splitlines() or ['?'])[-1]})", flush=True)
     return 0
 
 
