@@ -123,11 +123,19 @@ class ReaderScreen(Screen):
         if self.session and self.session.article.sha256 == message.sha256:
             self.session.set_sentences(message.spans)
 
+    SIDE_LIST_MIN_WIDTH = 150  # the -very-wide breakpoint, where reader.tcss shows the list
+
     def load_side_list(self) -> None:
+        """Fill the side list only where it is shown: progress over a big corpus is not free."""
+        if self.app.size.width < self.SIDE_LIST_MIN_WIDTH or self.session is None:
+            return
         side = self.query_one("#side", ArticleList)
-        if side.display:
-            side.set_rows(self.app.store.progress(self.app.annotator))
-            side.select_article(self.article_id)
+        side.set_rows(self.app.store.progress(self.app.annotator))
+        side.select_article(self.article_id)
+
+    def on_resize(self) -> None:
+        if not self.query_one("#side", ArticleList).current:
+            self.load_side_list()
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         message.stop()

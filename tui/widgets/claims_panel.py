@@ -47,21 +47,32 @@ class ClaimsPanel(Widget):
             text.append(f"\n⚠ {self.stale} claims on an older text need review", style="bold yellow")
         return text
 
-    def _claim_line(self, index: int, claim: Claim, width: int) -> Text:
+    def _claim_rows(self, index: int, claim: Claim, width: int, two_lines: bool) -> list[Text]:
+        """One line (quote beside the labels) when space is short, else labels over the quote."""
         style = stance_style(self.schema, claim.stance)
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append("▌", style=style)
-        line.append(f"{index + 1:>3} ", style="dim")
-        line.append(f"{claim.stance[:7]:<7} ", style=style + Style(bold=True))
-        line.append(f"{claim.type[:4]:<4} ", style="italic")
-        quote = strip_controls(claim.quote)
-        line.append(quote)
-        meta = f"  → {claim.target}" + (" ✎" if claim.note else "")
-        line.truncate(max(1, width - len(meta)), overflow="ellipsis")
-        line.append(meta, style="dim")
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append("▌", style=style)
+        head.append(f"{index + 1:>3} ", style="dim")
+        head.append(f"{claim.stance[:7]:<7} ", style=style + Style(bold=True))
+        head.append(f"{claim.type[:4]:<4} ", style="italic")
+        meta = Text(f"→ {claim.target}" + (" ✎" if claim.note else ""), style="dim")
+        quote = Text(strip_controls(claim.quote), no_wrap=True, overflow="ellipsis")
+        if two_lines:
+            head.append_text(meta)
+            head.truncate(width, overflow="ellipsis")
+            body = Text("▌    ", style=style) + quote
+            body.truncate(width, overflow="ellipsis")
+            rows = [head, body]
+        else:
+            head.append_text(quote)
+            head.truncate(max(1, width - meta.cell_len - 2), overflow="ellipsis")
+            head.append("  ")
+            head.append_text(meta)
+            rows = [head]
         if self.current is not None and claim.id == self.current.id:
-            line.stylize("reverse")
-        return line
+            for row in rows:
+                row.stylize("reverse")
+        return rows
 
     def render(self) -> Text:
         width = max(10, self.size.width - 2)
@@ -71,14 +82,18 @@ class ClaimsPanel(Widget):
         out = Text()
         out.append_text(header)
         out.append("\n")
-        title = f"{len(self.claims)} claims" if self.claims else "no claims yet — select a sentence, press 1/2/3"
+        title = f"{len(self.claims)} claim{'s' if len(self.claims) != 1 else ''}" if self.claims else "no claims yet — select a sentence, press 1/2/3"
         out.append(title, style="bold underline" if self.claims else "dim")
         room = height - header_lines - 1
         if room <= 0 or not self.claims:
             return out
+        two_lines = height >= 12
+        per_claim = 2 if two_lines else 1
+        fit = max(1, room // per_claim)
         current = next((i for i, c in enumerate(self.claims) if self.current and c.id == self.current.id), 0)
-        first = max(0, min(current - room // 2, len(self.claims) - room))
-        for i in range(first, min(len(self.claims), first + room)):
-            out.append("\n")
-            out.append_text(self._claim_line(i, self.claims[i], width))
+        first = max(0, min(current - fit // 2, len(self.claims) - fit))
+        for i in range(first, min(len(self.claims), first + fit)):
+            for row in self._claim_rows(i, self.claims[i], width, two_lines):
+                out.append("\n")
+                out.append_text(row)
         return out
