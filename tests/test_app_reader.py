@@ -82,7 +82,7 @@ async def test_type_keys_target_delete_and_claim_navigation(seeded_store, schema
         await pilot.press("x")
         assert [c.stance for c in claims(seeded_store)] == ["neutral"]
         await pilot.pause()
-        assert "1 claims" in screen_text(app)
+        assert "1 claim" in screen_text(app)
 
 
 async def test_word_keys_change_the_selection_before_tagging(seeded_store, schema):
@@ -207,4 +207,44 @@ async def test_changes_from_another_process_appear(seeded_store, schema):
         other.tag("against")
         app.poll_store()
         await pilot.pause()
-        assert "1 claims" in screen_text(app)
+        assert "1 claim" in screen_text(app)
+
+
+async def test_tab_moves_focus_to_the_claims_panel_where_j_walks_claims(seeded_store, schema):
+    from tui.widgets.claims_panel import ClaimsPanel
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("1", "j", "j", "2", "k", "k")
+        await pilot.press("tab")
+        assert isinstance(app.focused, ClaimsPanel)
+        await pilot.press("j")
+        assert reader.session.claim_under_cursor().stance == "against"
+        await pilot.press("k")
+        assert reader.session.claim_under_cursor().stance == "favor"
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleTextView)
+
+
+async def test_untrusted_article_text_is_shown_literally(store, schema):
+    from annotations.normalize import normalize_text
+    from annotations.store import NewArticle
+
+    raw = "[bold]Headline[/] [@click=app.quit]click me[/]\nBody with \x1b]0;pwned\x07 escape and [red]x[/red]."
+    text, removed = normalize_text(raw)
+    store.add_articles([NewArticle("evil", "[@click=app.quit]Title[/]", "evil.txt", text, {}, removed)])
+    app = ClaimtagApp(store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "[@click=app.quit]Title[/]" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "[bold]Headline[/] [@click=app.quit]click me[/]" in shown
+        assert "[red]x[/red]" in shown
+        assert "\x1b" not in shown and "pwned" in shown
+        await pilot.click(ArticleTextView, offset=(25, 0))  # on "click me": nothing happens but selection
+        await pilot.press("1")
+        assert app.is_running
+        assert store.claims("evil", "alice")[0].quote.startswith("[bold]Headline[/]")

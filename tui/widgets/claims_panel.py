@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.widget import Widget
 
 from annotations.models import ArticleState, Claim
@@ -16,10 +17,17 @@ def stance_style(schema, stance: str) -> Style:
     return Style(color=choice.color) if choice and choice.color else Style()
 
 
-class ClaimsPanel(Widget):
+class ClaimsPanel(Widget, can_focus=True):
+    """Focus it with Tab: then j/k (or arrows) walk the claims, and the text follows."""
+
     DEFAULT_CSS = """
     ClaimsPanel { padding: 0 1; }
+    ClaimsPanel:focus { background: $boost; }
     """
+    BINDINGS = [
+        Binding("j,down", "screen.next_claim", "next claim", show=False),
+        Binding("k,up", "screen.prev_claim", "previous claim", show=False),
+    ]
 
     def __init__(self, schema, **kwargs):
         super().__init__(**kwargs)
