@@ -31,6 +31,10 @@ class ClaimtagApp(App[int]):
         self._signature = store.signature()
 
     def on_mount(self) -> None:
+        if self.console.color_system in ("standard", "windows"):
+            # 16 colours: use the terminal's own palette, so "red" stays red instead of the nearest
+            # of 16 to a truecolor red
+            self.theme = "ansi-dark"
         self.set_keymap({action: ",".join(keys) for action, keys in self.schema.keys.items()})
         self.push_screen(ArticleListScreen())
         self.set_interval(POLL_SECONDS, self.poll_store)

@@ -154,12 +154,10 @@ class ReaderScreen(Screen):
         schema = self.app.schema
         out = []
         for claim in self.session.claims:
-            style = stance_style(schema, claim.stance)
+            style = stance_style(schema, claim.stance, self.app.no_color)
             ctype = schema.claim_type(claim.type)
             if ctype and ctype.style:
                 style += Style.parse(ctype.style)
-            if style.color is not None:
-                style += Style(bgcolor=None)
             out.append(Highlight(claim.start, claim.end, style))
         return out
 

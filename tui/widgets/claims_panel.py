@@ -12,9 +12,12 @@ from annotations.models import ArticleState, Claim
 from annotations.normalize import strip_controls
 
 
-def stance_style(schema, stance: str) -> Style:
+def stance_style(schema, stance: str, no_color: bool = False) -> Style:
+    """The stance's colour; none under NO_COLOR, where a colour turned grey would only cost contrast."""
     choice = schema.stance(stance)
-    return Style(color=choice.color) if choice and choice.color else Style()
+    if no_color or not (choice and choice.color):
+        return Style()
+    return Style(color=choice.color)
 
 
 class ClaimsPanel(Widget, can_focus=True):
@@ -57,7 +60,7 @@ class ClaimsPanel(Widget, can_focus=True):
 
     def _claim_rows(self, index: int, claim: Claim, width: int, two_lines: bool) -> list[Text]:
         """One line (quote beside the labels) when space is short, else labels over the quote."""
-        style = stance_style(self.schema, claim.stance)
+        style = stance_style(self.schema, claim.stance, self.app.no_color)
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append("▌", style=style)
         head.append(f"{index + 1:>3} ", style="dim")
