@@ -31,7 +31,7 @@ class ClaimtagApp(App[int]):
         self._signature = store.signature()
 
     def on_mount(self) -> None:
-        if self.console.color_system in ("standard", "windows"):
+        if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # 16 colours: use the terminal's own palette, so "red" stays red instead of the nearest
             # of 16 to a truecolor red
             self.theme = "ansi-dark"
