@@ -41,6 +41,7 @@ class ArticleSession:
         self.text = store.text(article.sha256)
         self.history = history or History(store)
         self.sentences = sentences or line_spans(self.text)
+        self.sentences_exact = sentences is not None  # False: lines stand in until set_sentences
         self._sentence_starts = [s for s, _ in self.sentences]
         self.claims: list[Claim] = []
         self.state: ArticleState = ArticleState(article.id, annotator)
@@ -65,6 +66,7 @@ class ArticleSession:
         if spans:
             self.sentences = spans
             self._sentence_starts = [s for s, _ in spans]
+            self.sentences_exact = True
 
     # -- selection ------------------------------------------------------------------------------
 

@@ -248,3 +248,22 @@ async def test_untrusted_article_text_is_shown_literally(store, schema):
         await pilot.press("1")
         assert app.is_running
         assert store.claims("evil", "alice")[0].quote.startswith("[bold]Headline[/]")
+
+
+async def test_keys_typed_ahead_act_on_the_screen_they_were_meant_for(seeded_store, schema):
+    """Keys arriving in one burst (a fast typist, an SSH link bunching packets) are not lost while
+    screens open: Enter opens the reader and the next keys already tag in it; 'a' opens the labels
+    picker and the next keys already choose labels."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in ["enter", "1", "j", "2", "a", "2", "1", "escape", "escape", "j", "enter", "3", "d", "1"]:
+            app.simulate_key(key)
+        for _ in range(4):
+            await pilot.pause()
+    first = [(c.stance, c.quote[:14]) for c in claims(seeded_store, FIRST)]
+    assert first == [("favor", "Russian media:"), ("against", "Despite the U.")]
+    assert seeded_store.state(FIRST, "alice").labels == {"stance": ["against"], "frame": ["economic"]}
+    assert [c.stance for c in claims(seeded_store, OBSERVERS)] == ["neutral"]
+    assert seeded_store.state(OBSERVERS, "alice").status == "done"
+    assert [c.stance for c in claims(seeded_store, "002_45969eb7d7822045")] == ["favor"]

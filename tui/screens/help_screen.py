@@ -37,7 +37,7 @@ def bindings_table(schema) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
+    BINDINGS = [Binding("escape,q,question_mark", "close", "close", priority=True)]
 
     def compose(self) -> ComposeResult:
         schema = self.app.schema

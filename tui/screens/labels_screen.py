@@ -19,15 +19,20 @@ from annotations.storage import StoreError
 
 class LabelsScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,enter,a", "close", "close"),
-        Binding("down,j,tab", "move(1)", "next label set", show=False),
-        Binding("up,k,shift+tab", "move(-1)", "previous label set", show=False),
+        Binding("escape,enter,a", "close", "close", priority=True),
+        Binding("down,j,tab", "move(1)", "next label set", show=False, priority=True),
+        Binding("up,k,shift+tab", "move(-1)", "previous label set", show=False, priority=True),
     ]
 
     def __init__(self, session: ArticleSession):
         super().__init__()
         self.session = session
         self.row = 0
+        # Value keys are bindings, not an on_key handler: keys typed ahead while this screen is being
+        # pushed reach the app before the screen is mounted, and only bindings are resolved then.
+        self.value_keys = sorted({v.key for s in session.schema.label_sets for v in s.values})
+        for i, key in enumerate(self.value_keys):
+            self._bindings.bind(key, f"choose({i})", show=False, priority=True)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -39,14 +44,17 @@ class LabelsScreen(ModalScreen[None]):
         self.draw()
 
     def draw(self) -> None:
+        if not self.is_mounted:
+            return
         out = Text()
         state = self.session.state
         for i, label_set in enumerate(self.session.schema.label_sets):
             chosen = state.labels.get(label_set.name, [])
             line = Text()
             line.append("▸ " if i == self.row else "  ", style="bold")
-            kind = "several" if label_set.multiple else "one"
-            line.append(f"{label_set.name} ({kind}): ", style="bold" if i == self.row else "")
+            kind = "choose several" if label_set.multiple else "choose one"
+            line.append(label_set.name, style="bold" if i == self.row else "")
+            line.append(f" ({kind})\n    ", style="dim")
             for value in label_set.values:
                 on = value.name in chosen
                 line.append(f" {value.key} ", style="reverse" if on else "dim")
@@ -60,15 +68,14 @@ class LabelsScreen(ModalScreen[None]):
         self.row = (self.row + delta) % max(1, len(self.session.schema.label_sets))
         self.draw()
 
-    def on_key(self, event) -> None:
+    def action_choose(self, index: int) -> None:
         sets = self.session.schema.label_sets
         if not sets:
             return
         label_set = sets[self.row]
-        value = next((v for v in label_set.values if v.key == event.key), None)
+        value = label_set.value_by_key(self.value_keys[index])
         if value is None:
             return
-        event.stop()
         try:
             self.session.toggle_label(label_set.name, value.name)
         except StoreError as exc:

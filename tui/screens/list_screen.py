@@ -10,19 +10,31 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from annotations.models import Progress
+from annotations.storage import StoreError
+from annotations.text_index import TextIndex
 
 from ..messages import StoreChanged
 from ..widgets.article_list import ArticleList
 from ..widgets.status_bar import StatusBar
-from annotations.text_index import TextIndex
 
 
 class ArticleListScreen(Screen):
+    # Priority bindings run the moment the key arrives, so keys typed ahead (Enter then 1 over a
+    # slow SSH link) reach the reader they open, in order. Printable ones still go to the filter
+    # Input when it has focus (Textual leaves keys an Input consumes to it); arrows and Enter
+    # work from the filter too.
     BINDINGS = [
-        Binding("slash", "filter", "filter", id="filter"),
-        Binding("question_mark", "help", "help", id="help"),
-        Binding("q", "app.quit", "quit", id="quit"),
-        Binding("escape", "clear_filter", "clear filter", show=False),
+        Binding("down,j", "list('cursor_down')", "down", show=False, priority=True),
+        Binding("up,k", "list('cursor_up')", "up", show=False, priority=True),
+        Binding("pagedown", "list('cursor_page_down')", "page down", show=False, priority=True),
+        Binding("pageup", "list('cursor_page_up')", "page up", show=False, priority=True),
+        Binding("home", "list('cursor_first')", "first", show=False, priority=True),
+        Binding("end", "list('cursor_last')", "last", show=False, priority=True),
+        Binding("enter", "open_current", "open", priority=True),
+        Binding("slash", "filter", "filter", id="filter", priority=True),
+        Binding("question_mark", "help", "help", id="help", priority=True),
+        Binding("q", "app.quit", "quit", id="quit", priority=True),
+        Binding("escape", "clear_filter", "clear filter", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -49,6 +61,9 @@ class ArticleListScreen(Screen):
             self.rows = self.app.store.progress(self.app.annotator)
         except Exception as exc:  # a corrupt store file: say so, keep the screen
             self.app.report_error(exc)
+            path = getattr(exc, "path", None)  # CorruptStoreFile: the file, short, on the screen's first line
+            what = f"store file {path.relative_to(self.app.store.root)} is unreadable" if path else str(exc)
+            self.query_one("#summary", Static).update(Text(f" cannot list the articles: {what}", style="bold red"))
             return
         self.query_one(ArticleList).set_rows(self.rows)
         self.show_summary()
@@ -96,13 +111,13 @@ class ArticleListScreen(Screen):
         articles.set_filter(query)
         self.search_texts(query)
 
-    @on(Input.Submitted, "#filter")
-    def filter_submitted(self) -> None:
+    def action_list(self, action: str) -> None:
+        getattr(self.query_one(ArticleList), f"action_{action}")()
+
+    def action_open_current(self) -> None:
         articles = self.query_one(ArticleList)
         if articles.current is not None:
             self.open_article(articles.current.article.id)
-        else:
-            articles.focus()
 
     @work(exclusive=True, thread=True, group="text-search")
     def search_texts(self, query: str) -> None:
@@ -125,7 +140,12 @@ class ArticleListScreen(Screen):
     def open_article(self, article_id: str) -> None:
         from .reader_screen import ReaderScreen
 
-        self.app.push_screen(ReaderScreen(article_id))
+        try:
+            reader = ReaderScreen(article_id)
+        except (StoreError, OSError) as exc:  # unreadable claims file, missing text: say so, stay here
+            self.app.report_error(exc)
+            return
+        self.app.push_screen(reader)
 
     def action_help(self) -> None:
         from .help_screen import HelpScreen

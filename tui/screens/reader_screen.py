@@ -10,6 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -28,43 +29,49 @@ from ..widgets.text_view import ArticleTextView, Highlight
 
 SYNC_SENTENCES_UP_TO = 30_000  # characters; longer texts are split in a worker
 
+# Priority bindings are resolved by the app the moment a key arrives, in order: keys typed ahead
+# (fast typists, keys bunched by an SSH link) act on the screen they were meant for, even while a
+# screen is still being pushed. Printable keys still reach a focused Input (Textual filters them).
 READER_BINDINGS = [
-    Binding("j,down", "next_sentence", "next sentence", id="next_sentence"),
-    Binding("k,up", "prev_sentence", "previous sentence", id="prev_sentence"),
-    Binding("l", "extend_end", "extend end by a word", id="extend_end"),
-    Binding("h", "shrink_end", "shrink end by a word", id="shrink_end"),
-    Binding("L", "extend_start", "extend start by a word", id="extend_start"),
-    Binding("H", "shrink_start", "shrink start by a word", id="shrink_start"),
-    Binding("n", "next_claim", "next claim", id="next_claim"),
-    Binding("N", "prev_claim", "previous claim", id="prev_claim"),
-    Binding("t", "cycle_target", "cycle target", id="cycle_target"),
-    Binding("x", "delete_claim", "delete claim", id="delete_claim"),
-    Binding("e", "edit_note", "note on claim", id="edit_note"),
-    Binding("a", "labels", "article labels", id="labels"),
-    Binding("d", "done", "done, next article", id="done"),
-    Binding("u", "undo", "undo", id="undo"),
-    Binding("ctrl+r", "redo", "redo", id="redo"),
-    Binding("slash", "search", "search", id="search"),
-    Binding("question_mark", "help", "help", id="help"),
-    Binding("escape", "back", "back to list", id="back"),
-    Binding("q", "app.quit", "quit", id="quit"),
+    Binding("j,down", "next_sentence", "next sentence", id="next_sentence", priority=True),
+    Binding("k,up", "prev_sentence", "previous sentence", id="prev_sentence", priority=True),
+    Binding("l", "extend_end", "extend end by a word", id="extend_end", priority=True),
+    Binding("h", "shrink_end", "shrink end by a word", id="shrink_end", priority=True),
+    Binding("L", "extend_start", "extend start by a word", id="extend_start", priority=True),
+    Binding("H", "shrink_start", "shrink start by a word", id="shrink_start", priority=True),
+    Binding("n", "next_claim", "next claim", id="next_claim", priority=True),
+    Binding("N", "prev_claim", "previous claim", id="prev_claim", priority=True),
+    Binding("t", "cycle_target", "cycle target", id="cycle_target", priority=True),
+    Binding("x", "delete_claim", "delete claim", id="delete_claim", priority=True),
+    Binding("e", "edit_note", "note on claim", id="edit_note", priority=True),
+    Binding("a", "labels", "article labels", id="labels", priority=True),
+    Binding("d", "done", "done, next article", id="done", priority=True),
+    Binding("u", "undo", "undo", id="undo", priority=True),
+    Binding("ctrl+r", "redo", "redo", id="redo", priority=True),
+    Binding("slash", "search", "search", id="search", priority=True),
+    Binding("question_mark", "help", "help", id="help", priority=True),
+    Binding("escape", "back", "back to list", id="back", priority=True),
+    Binding("q", "app.quit", "quit", id="quit", priority=True),
 ]
 
 
 class ReaderScreen(Screen):
     BINDINGS = READER_BINDINGS
+    AUTO_FOCUS = "#text"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-very-wide")]
 
     def __init__(self, article_id: str):
         super().__init__()
-        self.article_id = article_id
-        self.session: ArticleSession | None = None
         self.matches: list[tuple[int, int]] = []
+        self._shown = False  # widgets exist and show the session
+        # the session is ready before the screen mounts: keys typed ahead can already act on it
+        self.session: ArticleSession = self.load_session(article_id)
+        self.article_id = article_id
         schema = self.app.schema
         for i, choice in enumerate(schema.stances):
-            self._bindings.bind(choice.key, f"tag({i})", f"tag as {choice.name}", show=False)
+            self._bindings.bind(choice.key, f"tag({i})", f"tag as {choice.name}", show=False, priority=True)
         for i, choice in enumerate(schema.claim_types):
-            self._bindings.bind(choice.key, f"set_type({i})", f"type {choice.name}", show=False)
+            self._bindings.bind(choice.key, f"set_type({i})", f"type {choice.name}", show=False, priority=True)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -81,38 +88,53 @@ class ReaderScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(StatusBar).hints = "1/2/3 tag · j/k move · ? help · Esc list"
         self.query_one("#search", Input).display = False
-        self.open(self.article_id)
+        self._shown = True
+        self.show()
         self.query_one(ArticleTextView).focus()
 
-    def open(self, article_id: str) -> None:
+    def load_session(self, article_id: str) -> ArticleSession:
+        """Read the article, its text, sentences and claims (no widgets involved). Raises StoreError."""
         app = self.app
+        article = app.store.article(article_id)
+        if article is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        sentences = None
+        if article.length <= SYNC_SENTENCES_UP_TO:
+            sentences = cached_sentence_spans(app.store.root, article.sha256, app.store.text(article.sha256))
+        return ArticleSession(app.store, app.schema, article, app.annotator,
+                              sentences=sentences, history=app.history)
+
+    def open(self, article_id: str) -> None:
+        """Switch to another article (d, the side list)."""
         try:
-            article = app.store.article(article_id)
-            if article is None:
-                raise StoreError(f"article {article_id} is not in the store")
-            text_len = article.length
-            sentences = None
-            if text_len <= SYNC_SENTENCES_UP_TO:
-                sentences = cached_sentence_spans(app.store.root, article.sha256, app.store.text(article.sha256))
-            self.session = ArticleSession(app.store, app.schema, article, app.annotator,
-                                          sentences=sentences, history=app.history)
-        except Exception as exc:
-            app.report_error(exc)
-            if self.session is None:
-                app.pop_screen()
+            self.session = self.load_session(article_id)
+        except (StoreError, OSError) as exc:
+            self.app.report_error(exc)
             return
         self.article_id = article_id
         self.matches = []
+        self.show()
+
+    def show(self) -> None:
+        """Draw the session's article from the top."""
+        if not self._shown:
+            return
+        session = self.session
         view = self.query_one(ArticleTextView)
-        view.set_document(self.session.text, self.highlights(), self.session.selection)
+        view.set_document(session.text, self.highlights(), session.selection)
         view.scroll_home(animate=False)
-        if sentences is None:
-            self.split_sentences(article.sha256, self.session.text)
+        view.set_selection(*session.selection)
+        if not session.sentences_exact:
+            self.split_sentences(session.article.sha256, session.text)
         self.load_side_list()
         self.refresh_panels()
-        stale = self.session.stale_claims()
+        stale = session.stale_claims()
         if stale:
-            self.query_one(StatusBar).say(f"⚠ {len(stale)} claims were made on an older text of this article")
+            self.say(f"⚠ {len(stale)} claims were made on an older text of this article")
+
+    def say(self, message: str) -> None:
+        if self._shown:
+            self.query_one(StatusBar).say(message)
 
     @work(thread=True, exclusive=True, group="sentences")
     def split_sentences(self, sha256: str, text: str) -> None:
@@ -120,7 +142,7 @@ class ReaderScreen(Screen):
         self.post_message(SentencesReady(sha256, spans))
 
     def on_sentences_ready(self, message: SentencesReady) -> None:
-        if self.session and self.session.article.sha256 == message.sha256:
+        if self.session.article.sha256 == message.sha256:
             self.session.set_sentences(message.spans)
 
     SIDE_LIST_MIN_WIDTH = 150  # the -very-wide breakpoint, where reader.tcss shows the list
@@ -130,7 +152,11 @@ class ReaderScreen(Screen):
         if self.app.size.width < self.SIDE_LIST_MIN_WIDTH or self.session is None:
             return
         side = self.query_one("#side", ArticleList)
-        side.set_rows(self.app.store.progress(self.app.annotator))
+        try:
+            side.set_rows(self.app.store.progress(self.app.annotator))
+        except StoreError as exc:  # a corrupt corpus/states file: say so, keep the reader
+            self.app.report_error(exc)
+            return
         side.select_article(self.article_id)
 
     def on_resize(self) -> None:
@@ -144,7 +170,11 @@ class ReaderScreen(Screen):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         if self.session is not None:
-            self.session.reload()
+            try:
+                self.session.reload()
+            except StoreError as exc:  # another process left a file we cannot read: keep what we show
+                self.app.report_error(exc)
+                return
             self.refresh_view()
             self.load_side_list()
 
@@ -162,12 +192,16 @@ class ReaderScreen(Screen):
         return out
 
     def refresh_view(self, scroll: bool = True) -> None:
+        if not self._shown:
+            return
         view = self.query_one(ArticleTextView)
         view.set_highlights(self.highlights())
         view.set_selection(*self.session.selection, scroll=scroll)
         self.refresh_panels()
 
     def refresh_panels(self) -> None:
+        if not self._shown:
+            return
         session = self.session
         article = session.article
         title = Text(no_wrap=True, overflow="ellipsis")
@@ -179,8 +213,9 @@ class ReaderScreen(Screen):
 
     def after_save(self, what: str) -> None:
         self.app.note_own_save()
-        self.query_one(StatusBar).saved(what)
-        self.refresh_view()
+        if self._shown:
+            self.query_one(StatusBar).saved(what)
+            self.refresh_view()
 
     def run_edit(self, edit, *args) -> None:
         """Call an ArticleSession edit; a store error becomes a message, never a traceback."""
@@ -190,7 +225,7 @@ class ReaderScreen(Screen):
             self.app.report_error(exc)
             return
         if result is None:
-            self.query_one(StatusBar).say("no claim under the cursor (n / N jump to claims)")
+            self.say("no claim under the cursor (n / N jump to claims)")
             return
         what = self.session.history._done[-1].what if self.session.history.can_undo else "saved"
         self.after_save(what)
@@ -199,15 +234,25 @@ class ReaderScreen(Screen):
 
     def move(self, fn, *args) -> None:
         fn(*args)
+        if not self._shown:
+            return
         view = self.query_one(ArticleTextView)
         view.set_selection(*self.session.selection)
         self.query_one(ClaimsPanel).show(self.session.claims, self.session.claim_under_cursor(),
                                          self.session.state, self.query_one(ClaimsPanel).stale)
 
+    def _leave_to_focused_list(self) -> None:
+        """j/k/arrows belong to the side list or the claims panel when one of them has focus."""
+        focused = self.focused
+        if isinstance(focused, (ArticleList, ClaimsPanel)) and focused.display and self._shown:
+            raise SkipAction()
+
     def action_next_sentence(self) -> None:
+        self._leave_to_focused_list()
         self.move(self.session.move_sentence, 1)
 
     def action_prev_sentence(self) -> None:
+        self._leave_to_focused_list()
         self.move(self.session.move_sentence, -1)
 
     def action_extend_end(self) -> None:
@@ -251,7 +296,7 @@ class ReaderScreen(Screen):
     def action_edit_note(self) -> None:
         claim = self.session.claim_under_cursor()
         if claim is None:
-            self.query_one(StatusBar).say("no claim under the cursor to add a note to")
+            self.say("no claim under the cursor to add a note to")
             return
         from .note_screen import NoteScreen
 
@@ -274,7 +319,7 @@ class ReaderScreen(Screen):
             self.app.report_error(exc)
             return
         if edit is None:
-            self.query_one(StatusBar).say(f"nothing to {name}")
+            self.say(f"nothing to {name}")
             return
         self.after_save(f"{name}: {edit.what}")
 
@@ -292,7 +337,13 @@ class ReaderScreen(Screen):
             self.app.report_error(exc)
             return
         self.app.note_own_save()
-        rows = self.app.store.progress(self.app.annotator)
+        try:
+            rows = self.app.store.progress(self.app.annotator)
+        except StoreError as exc:  # saved, but the next article cannot be found: stay here
+            self.app.report_error(exc)
+            self.query_one(StatusBar).saved("marked done")
+            self.refresh_view()
+            return
         ids = [r.article.id for r in rows]
         here = ids.index(self.article_id) if self.article_id in ids else -1
         ordered = rows[here + 1:] + rows[:here + 1]
@@ -336,18 +387,18 @@ class ReaderScreen(Screen):
         needle = event.value.casefold()
         self.matches = find_all(self.session.text, needle) if needle else []
         self.query_one(ArticleTextView).set_matches(self.matches)
-        self.query_one(StatusBar).say(f"{len(self.matches)} matches" if needle else "")
+        self.say(f"{len(self.matches)} matches" if needle else "")
 
     @on(Input.Submitted, "#search")
     def search_next(self) -> None:
         if not self.matches:
-            self.query_one(StatusBar).say("no match")
+            self.say("no match")
             return
         start = self.session.selection[0]
         nxt = next((m for m in self.matches if m[0] > start), self.matches[0])
         self.move(self.session.select, *nxt)
         n = self.matches.index(nxt) + 1
-        self.query_one(StatusBar).say(f"match {n} of {len(self.matches)} — Enter next, Esc back to tagging")
+        self.say(f"match {n} of {len(self.matches)} — Enter next, Esc back to tagging")
 
 
 def find_all(text: str, needle: str, limit: int = 10_000) -> list[tuple[int, int]]:
