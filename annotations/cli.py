@@ -26,6 +26,20 @@ def default_annotator() -> str:
         return "annotator"
 
 
+MAX_ANNOTATOR = 60  # characters: the name also names the annotator's log file (255 bytes at most)
+
+
+def check_annotator(name: str) -> str:
+    """The name a session saves under: printable, not blank, short enough for a file name."""
+    if not name.strip():
+        raise StoreError("the annotator name is blank (pass --annotator NAME)")
+    if not all(c.isprintable() for c in name):
+        raise StoreError(f"annotator name {name!r} contains control characters")
+    if len(name) > MAX_ANNOTATOR:
+        raise StoreError(f"annotator name {name[:20]!r}... is longer than {MAX_ANNOTATOR} characters")
+    return name
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", type=Path, default=None,
                    help="store folder (default: $CLAIMTAG_STORE, else ./.claimtag)")
@@ -79,7 +93,11 @@ def build_app_parser() -> argparse.ArgumentParser:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store(args.store or default_store_dir())
+    root = args.store or default_store_dir()
+    try:
+        return Store(root)
+    except OSError as exc:  # e.g. --store under a file, or a folder we may not create
+        raise StoreError(f"cannot open the store at {root}: {exc.strerror or exc}") from None
 
 
 def load_schema_for(args: argparse.Namespace):
@@ -88,7 +106,7 @@ def load_schema_for(args: argparse.Namespace):
     return load_schema(args.schema, Path.cwd())
 
 
-def cmd_add(args: argparse.Namespace, out=sys.stdout, err=sys.stderr) -> int:
+def cmd_add(args: argparse.Namespace, out=None, err=None) -> int:  # None: sys.stdout/stderr at call time
     from .corpus import add_paths
 
     store = open_store(args)
@@ -115,12 +133,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    problems = open_store(args).check(repair=args.repair)
+    store = open_store(args)
+    problems = store.check(repair=args.repair)
     for line in problems:
         print(line, file=sys.stderr)
     if not problems:
         print("store is valid")
-    return 1 if problems and not args.repair else 0
+        return 0
+    if not args.repair:
+        return 1
+    left = store.check()  # --repair fixes counts and temp files, not unreadable files or bad offsets
+    if left:
+        print(f"claimtag check: {len(left)} problem(s) left that --repair cannot fix", file=sys.stderr)
+        return 1
+    print(f"repaired {len(problems)} problem(s); store is valid")
+    return 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -136,15 +163,27 @@ def main(argv: Sequence[str] | None = None,
     try:
         if argv and argv[0] in SUBCOMMANDS:
             args = build_parser().parse_args(argv)
+            if args.command == "import" and args.annotator is not None:
+                check_annotator(args.annotator)
             return COMMANDS[args.command](args)
         args = build_app_parser().parse_args(argv)
-        args.annotator = args.annotator or default_annotator()
+        args.annotator = check_annotator(args.annotator or default_annotator())
         if open_app is None:
             print("claimtag: the app is not installed (tui package missing)", file=sys.stderr)
             return 2
         return open_app(args)
     except (StoreError, SchemaError) as exc:
         print(f"claimtag: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `claimtag ... | head`: the reader has what it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
+    except OSError as exc:  # a full disk, a folder we may not write: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"claimtag: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

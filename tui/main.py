@@ -4,21 +4,38 @@ with no subcommand the Textual app opens on the store."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 
+def _not_a_command(path: Path) -> bool:
+    """A missing PATH that reads like a mistyped subcommand (``claimtag stat``)."""
+    return not os.path.lexists(path) and os.sep not in str(path) and not path.suffix
+
+
 def run_app(args: argparse.Namespace) -> int:
-    from annotations.cli import open_store, load_schema_for
+    from annotations.cli import SUBCOMMANDS, load_schema_for, open_store
     from annotations.corpus import add_paths
 
     schema = load_schema_for(args)  # schema errors are reported before any UI starts
     store = open_store(args)
+    status = 0
     if args.paths:
+        typos = [path for path in args.paths if _not_a_command(path)]
         status = add_paths(store, args.paths, out=sys.stderr, err=sys.stderr)
-        if status and not store.articles():
-            return status
+        for path in typos:
+            print(f"claimtag: {str(path)!r} is neither a file nor a command "
+                  f"(commands: {', '.join(SUBCOMMANDS)})", file=sys.stderr)
+    if status and not store.articles():
+        print(f"claimtag: the store {store.root} has no articles: not opening the app", file=sys.stderr)
+        return status
+    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+        # Textual would wait forever for keys that cannot come (a script, a pipe, cron)
+        print("claimtag: the app needs a terminal (stdin and stderr); in scripts use a subcommand "
+              "(claimtag --help)", file=sys.stderr)
+        return 2
     from .app import ClaimtagApp
 
     app = ClaimtagApp(store, schema, args.annotator)
