@@ -22,8 +22,10 @@ class ClaimtagApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+c", "quit", "quit", show=False, priority=True)]
 
-    def __init__(self, store: Store, schema: Schema, annotator: str):
+    def __init__(self, store: Store, schema: Schema, annotator: str,
+                 startup_messages: list[tuple[str, str]] | None = None):
         super().__init__()
+        self.startup_messages = startup_messages or []  # (text, severity): e.g. what adding PATHs said
         self.store = store
         self.schema = schema
         self.annotator = annotator
@@ -37,6 +39,8 @@ class ClaimtagApp(App[int]):
             self.theme = "ansi-dark"
         self.set_keymap({action: ",".join(keys) for action, keys in self.schema.keys.items()})
         self.push_screen(ArticleListScreen())
+        for text, severity in self.startup_messages[-8:]:
+            self.notify(text, severity=severity, timeout=12, markup=False)
         self.set_interval(POLL_SECONDS, self.poll_store)
 
     def poll_store(self) -> None:
@@ -50,10 +54,10 @@ class ClaimtagApp(App[int]):
         """Our own saves need no reload: remember the store as it is now."""
         self._signature = self.store.signature()
 
-    def report_error(self, exc: Exception) -> None:
+    def report_error(self, exc: Exception, title: str = "store error") -> None:
+        """A store or file problem as a message on screen: the app keeps running, nothing is overwritten."""
         message = str(exc) if isinstance(exc, StoreError) else f"{exc.__class__.__name__}: {exc}"
-        self.notify(message, title="not saved" if isinstance(exc, StoreError) else "error",
-                    severity="error", timeout=8, markup=False)
+        self.notify(message, title=title, severity="error", timeout=8, markup=False)
 
     def action_quit(self) -> None:
         self.exit(0)

@@ -15,6 +15,21 @@ def _not_a_command(path: Path) -> bool:
     return not os.path.lexists(path) and os.sep not in str(path) and not path.suffix
 
 
+class _Tee:
+    """A text stream that writes through to another one and keeps the lines written."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.lines += [line for line in text.splitlines() if line.strip()]
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def run_app(args: argparse.Namespace) -> int:
     from annotations.cli import SUBCOMMANDS, load_schema_for, open_store
     from annotations.corpus import add_paths
@@ -22,12 +37,13 @@ def run_app(args: argparse.Namespace) -> int:
     schema = load_schema_for(args)  # schema errors are reported before any UI starts
     store = open_store(args)
     status = 0
+    said = _Tee(sys.stderr)  # what adding the PATHs said is shown in the app too, not only behind it
     if args.paths:
         typos = [path for path in args.paths if _not_a_command(path)]
-        status = add_paths(store, args.paths, out=sys.stderr, err=sys.stderr)
+        status = add_paths(store, args.paths, out=said, err=said)
         for path in typos:
             print(f"claimtag: {str(path)!r} is neither a file nor a command "
-                  f"(commands: {', '.join(SUBCOMMANDS)})", file=sys.stderr)
+                  f"(commands: {', '.join(SUBCOMMANDS)})", file=said)
     if status and not store.articles():
         print(f"claimtag: the store {store.root} has no articles: not opening the app", file=sys.stderr)
         return status
@@ -38,7 +54,8 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     from .app import ClaimtagApp
 
-    app = ClaimtagApp(store, schema, args.annotator)
+    app = ClaimtagApp(store, schema, args.annotator,
+                      startup_messages=[(line, "warning" if status else "information") for line in said.lines])
     app.run()
     return app.return_code or 0
 

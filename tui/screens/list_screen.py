@@ -50,8 +50,7 @@ class ArticleListScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(StatusBar).hints = "Enter open · / filter · ? help · q quit"
-        self.reload()
-        self.query_one(ArticleList).focus()
+        self.query_one(ArticleList).focus()  # the rows are read on screen resume, which follows
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -78,8 +77,8 @@ class ArticleListScreen(Screen):
         bar = Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim")
         summary = Text.assemble(
             Text(f" {self.app.annotator}", style="bold"),
-            f" · {total} articles · ", Text(f"{done} done", style="green"), f" · {doing} in progress · ",
-            f"{claims} claims  ", bar, f" {100 * done // total if total else 0}%")
+            f" · {total} article{'' if total == 1 else 's'} · ", Text(f"{done} done", style="green"), f" · {doing} in progress · ",
+            f"{claims} claim{'' if claims == 1 else 's'}  ", bar, f" {100 * done // total if total else 0}%")
         self.query_one("#summary", Static).update(summary)
 
     def on_store_changed(self, message: StoreChanged) -> None:

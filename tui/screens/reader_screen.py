@@ -222,7 +222,7 @@ class ReaderScreen(Screen):
         try:
             result = edit(*args)
         except StoreError as exc:
-            self.app.report_error(exc)
+            self.app.report_error(exc, title="not saved")
             return
         if result is None:
             self.say("no claim under the cursor (n / N jump to claims)")

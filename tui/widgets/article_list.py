@@ -395,7 +395,7 @@ class ArticleList(ScrollView, can_focus=True):
         pos = self.scroll_offset.y + y - 1
         if pos >= len(self._view):
             if pos == 0:  # nothing to show: say why
-                msg = f"No article matches “{safe_text(self._query)}”." if self._rows else "No articles yet."
+                msg = f"No article matches “{safe_text(self._query)}”." if self._rows else "No articles yet: quit (q) and run claimtag add PATH, or claimtag PATH."
                 return Strip([Segment(fit(msg, width), styles["dim"])], width)
             return Strip.blank(width, styles[""])
         row = self._view[pos]
