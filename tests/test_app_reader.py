@@ -267,3 +267,31 @@ async def test_keys_typed_ahead_act_on_the_screen_they_were_meant_for(seeded_sto
     assert [c.stance for c in claims(seeded_store, OBSERVERS)] == ["neutral"]
     assert seeded_store.state(OBSERVERS, "alice").status == "done"
     assert [c.stance for c in claims(seeded_store, "002_45969eb7d7822045")] == ["favor"]
+
+
+async def test_keys_remapped_in_the_schema_file_drive_the_reader(seeded_store, tmp_path):
+    from annotations.schema import load_schema
+
+    toml = tmp_path / "claimtag.toml"
+    toml.write_text(
+        'targets = ["Chinese AI"]\n'
+        '[[claim_types]]\nname = "fact"\nkey = "F"\n'
+        '[[claim_types]]\nname = "opinion"\nkey = "O"\n'
+        '[[stances]]\nname = "pro"\nkey = "7"\ncolor = "green"\n'
+        '[[stances]]\nname = "con"\nkey = "8"\ncolor = "red"\n'
+        '[[labels]]\nname = "stance"\nvalues = [{name = "pro", key = "1"}, {name = "con", key = "2"}]\n'
+        '[keys]\nnext_sentence = ["s", "down"]\nundo = "z"\n', encoding="utf-8")
+    schema = load_schema(None, tmp_path)
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("7", "s", "8", "O")
+        assert [(c.stance, c.type) for c in claims(seeded_store)] == [("pro", "fact"), ("con", "opinion")]
+        await pilot.press("z")
+        assert [(c.stance, c.type) for c in claims(seeded_store)] == [("pro", "fact"), ("con", "fact")]
+        await pilot.press("j")  # no longer bound: nothing happens
+        assert app.screen.session.claim_under_cursor().stance == "con"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "tag the selection as a claim, stance pro" in text and "s / ↓" in text

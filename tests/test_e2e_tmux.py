@@ -83,3 +83,26 @@ def test_tag_a_claim_in_the_real_app_and_export_it(tmp_path):
     assert claim["stance"] == "against" and claim["type"] == "fact"
     assert claim["text"].startswith("Russian media: China is ruthlessly breaking")
     assert claim["doc_id"] == "000_ecb1173961431c24"
+
+
+def test_a_dropped_connection_loses_nothing(tmp_path):
+    """The terminal goes away (tmux killed: the app gets SIGHUP, as when an SSH link drops) right
+    after a tag: the claim and the article labels are in the store."""
+    store = tmp_path / "store"
+    env = {"CLAIMTAG_ANNOTATOR": "e2e", "HOME": str(tmp_path)}
+    pane = Pane([str(CLAIMTAG), "--store", str(store), str(ROOT / "seeds")], env=env)
+    try:
+        pane.wait_for("5 articles")
+        pane.keys("j", "Enter")
+        pane.wait_for("Observers Network")
+        pane.keys("j", "3", "a", "1")
+        pane.wait_for("[x] favor")
+    finally:
+        pane.close()  # no quit key: the terminal just disappears
+    out = subprocess.run([str(CLAIMTAG), "export", "--store", str(store)],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert record["doc_id"] == "001_7a089fa4fc1eff1a"
+    assert [c["stance"] for c in record["claims"]] == ["neutral"]
+    assert record["labels"]["stance"] == ["favor"]
