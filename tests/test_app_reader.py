@@ -121,7 +121,8 @@ async def test_article_labels_picker(seeded_store, schema):
         await open_reader(app, pilot)
         await pilot.press("a")
         await pilot.pause()
-        assert "Article labels" in screen_text(app)
+        text = screen_text(app)
+        assert "Article labels" in text and "[ ] favor" in text and "[ ] geopolitical" in text
         await pilot.press("2")  # stance: against, then the picker moves on to frame
         await pilot.press("1", "3", "escape")  # frame: economic + security
         state = seeded_store.state(FIRST, "alice")

@@ -41,28 +41,32 @@ class LabelsScreen(ModalScreen[None]):
             yield Static(Text("↑/↓ label set · number keys choose · Esc close", style="dim"))
 
     def on_mount(self) -> None:
+        self._composed = True
         self.draw()
 
     def draw(self) -> None:
-        if not self.is_mounted:
+        if not getattr(self, "_composed", False):  # keys typed ahead act before the widgets exist
             return
+        sets_widget = self.query_one("#sets", Static)
+        width = max(20, sets_widget.size.width or self.app.size.width - 12)
         out = Text()
         state = self.session.state
         for i, label_set in enumerate(self.session.schema.label_sets):
             chosen = state.labels.get(label_set.name, [])
-            line = Text()
-            line.append("▸ " if i == self.row else "  ", style="bold")
-            kind = "choose several" if label_set.multiple else "choose one"
-            line.append(label_set.name, style="bold" if i == self.row else "")
-            line.append(f" ({kind})\n    ", style="dim")
-            for value in label_set.values:
-                on = value.name in chosen
-                line.append(f" {value.key} ", style="reverse" if on else "dim")
-                line.append(f"{'[x]' if on else '[ ]'} {value.name} ", style="bold" if on else "")
             if i:
                 out.append("\n")
-            out.append_text(line)
-        self.query_one("#sets", Static).update(out)
+            out.append("▸ " if i == self.row else "  ", style="bold")
+            kind = "choose several" if label_set.multiple else "choose one"
+            out.append(label_set.name, style="bold" if i == self.row else "")
+            out.append(f" ({kind})", style="dim")
+            items = []
+            for value in label_set.values:
+                on = value.name in chosen
+                item = Text(f" {value.key} ", style="reverse" if on else "dim")
+                item.append(f"{'[x]' if on else '[ ]'} {value.name}", style="bold" if on else "")
+                items.append(item)
+            out.append_text(pack(items, width, indent=4))
+        sets_widget.update(out)
 
     def action_move(self, delta: int) -> None:
         self.row = (self.row + delta) % max(1, len(self.session.schema.label_sets))
@@ -87,3 +91,18 @@ class LabelsScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def pack(items: list[Text], width: int, indent: int) -> Text:
+    """Items on as few lines as fit in ``width``, never breaking inside one item."""
+    out, used = Text(), width
+    for item in items:
+        if used + 2 + item.cell_len > width:
+            out.append("\n" + " " * indent)
+            used = indent
+        else:
+            out.append("  ")
+            used += 2
+        out.append_text(item)
+        used += item.cell_len
+    return out
