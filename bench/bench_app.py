@@ -1,0 +1,450 @@
+"""App benchmark (issue 3, section 6): the whole ClaimtagApp, headless and in a real terminal.
+Prints figures, asserts nothing. Used by bench/bench.py (``python3 dev.py bench``) via ``run``.
+
+1. First frame with the 5 seed articles, 80x24 headless: from constructing the app to the end of
+   the first screen refresh that shows article rows, next to a bare Textual app (one Static) in the
+   same run (medians of interleaved runs). The same in a real terminal: ``claimtag --store X seeds/``
+   and a bare app script spawned in tmux panes, timed until their text is on the pane.
+2. First frame with 10,000 articles / 100,000 claims (store built by bench_store.build_store),
+   headless (in this process) and in tmux (a fresh process: imports included).
+3. A 1 MB article with 2,000 claims in the reader: time to open it, time until its sentences are
+   ready (computed in a worker the first time), then key press -> end of the screen refresh that
+   shows it, for j (next sentence), l / h (word), n (next claim), and 1 (tag: saves through the store).
+
+Run alone: .venv/bin/python bench/bench_app.py [--keep]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import io
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+from annotations.corpus import add_paths  # noqa: E402
+from bench_store import build_store, percentile  # noqa: E402
+from annotations.editing import ArticleSession  # noqa: E402
+from annotations.models import ArticleState, Claim, now_iso  # noqa: E402
+from annotations.normalize import normalize_text  # noqa: E402
+from annotations.schema import load_schema  # noqa: E402
+from annotations.storage import dumps_lines  # noqa: E402
+from annotations.store import NewArticle, Store, bucket_of  # noqa: E402
+from tui.app import ClaimtagApp  # noqa: E402
+from tui.screens.reader_screen import ReaderScreen  # noqa: E402
+from tui.widgets.article_list import ArticleList  # noqa: E402
+
+Row = tuple[str, str, str]
+SEEDS = ROOT / "seeds"
+SIZE = (80, 24)
+READER_SIZES = ((80, 24, 200), (160, 48, 100))  # columns, rows, j presses
+ANNOTATOR = "alice"  # bench_store's annotator: its 10,000 states and claims are hers
+BARE_TEXT = "bare textual app ready"
+BARE_SCRIPT = ("from textual.app import App\nfrom textual.widgets import Static\n"
+               f"App.compose = lambda self: [Static({BARE_TEXT!r})]\nApp().run()\n")
+
+
+# --- probes: monkeypatched hooks that timestamp what the screen shows ---------------------------------
+
+
+class Probe:
+    def __init__(self) -> None:
+        self.refreshes: list[tuple[float, type]] = []  # (end of a compositor refresh, its screen's class)
+        self.marker: float | None = None  # when the awaited content was first drawn
+        self.sentences: float | None = None  # when the reader got its real sentences
+        self.saves: list[float] = []  # seconds per Store.save_claim
+        self.gc_pauses: list[float] = []  # seconds per gen-2 garbage collection
+        self._gc_start = 0.0
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def reset(self) -> None:
+        self.refreshes.clear()
+        self.marker = self.sentences = None
+
+    def patch(self, owner: Any, name: str, make: Callable[[Any], Any]) -> None:
+        original = getattr(owner, name)
+        self._undo.append((owner, name, original))
+        setattr(owner, name, make(original))
+
+    def gc_callback(self, phase: str, info: dict) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                self._gc_start = time.perf_counter()
+            else:
+                self.gc_pauses.append(time.perf_counter() - self._gc_start)
+
+    def install(self) -> None:
+        probe = self
+        gc.callbacks.append(self.gc_callback)
+
+        def refresh(orig):
+            def timed(screen: Screen) -> None:
+                orig(screen)
+                probe.refreshes.append((time.perf_counter(), type(screen)))
+            return timed
+
+        def row_drawn(orig):
+            def timed(lst: ArticleList, y: int):
+                if probe.marker is None and y > 0 and lst.visible_count:
+                    probe.marker = time.perf_counter()
+                return orig(lst, y)
+            return timed
+
+        def sentences(orig):
+            def timed(session: ArticleSession, spans):
+                orig(session, spans)
+                probe.sentences = time.perf_counter()
+            return timed
+
+        def save(orig):
+            def timed(store: Store, claim: Claim, **kw):
+                t = time.perf_counter()
+                try:
+                    return orig(store, claim, **kw)
+                finally:
+                    probe.saves.append(time.perf_counter() - t)
+            return timed
+
+        self.patch(Screen, "_compositor_refresh", refresh)
+        self.patch(ArticleList, "render_line", row_drawn)
+        self.patch(ArticleSession, "set_sentences", sentences)
+        self.patch(Store, "save_claim", save)
+
+    def uninstall(self) -> None:
+        gc.callbacks.remove(self.gc_callback)
+        self.refreshes.clear()
+        while self._undo:
+            owner, name, original = self._undo.pop()
+            setattr(owner, name, original)
+
+    def frame_after(self, t: float, screen_type: type | None = None) -> float | None:
+        """End of the first refresh (of a screen of ``screen_type``) that ended after ``t``."""
+        return next((end for end, s in self.refreshes
+                     if end >= t and (screen_type is None or issubclass(s, screen_type))), None)
+
+
+PROBE = Probe()
+
+
+class BareStatic(Static):
+    def render(self):
+        if PROBE.marker is None:
+            PROBE.marker = time.perf_counter()
+        return super().render()
+
+
+class BareApp(App):
+    def compose(self) -> ComposeResult:
+        yield BareStatic(BARE_TEXT)
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"{ms(statistics.median(values))} / {ms(percentile(values, .95))}"
+
+
+async def wait_until(condition: Callable[[], Any], timeout: float = 30.0) -> Any:
+    end = time.perf_counter() + timeout
+    while (value := condition()) is None:
+        if time.perf_counter() > end:
+            raise TimeoutError("the screen did not show it in time")
+        await asyncio.sleep(0.0005)
+    return value
+
+
+# --- 1 and 2: first frame, headless -------------------------------------------------------------------
+
+
+async def first_frame(make_app: Callable[[], App]) -> float:
+    """Seconds from constructing the app to the end of the first refresh after the marker was drawn."""
+    PROBE.reset()
+    t0 = time.perf_counter()
+    app = make_app()
+    async with app.run_test(size=SIZE):
+        end = await wait_until(lambda: PROBE.marker and PROBE.frame_after(PROBE.marker))
+    return end - t0
+
+
+def headless_first_frames(store_root: Path, schema, repeat: int) -> tuple[list[float], list[float]]:
+    """Interleaved runs (after one warm-up of each): (bare app seconds, claimtag seconds)."""
+    bare, ours = [], []
+    make_ours = lambda: ClaimtagApp(Store(store_root, create=False), schema, ANNOTATOR)  # noqa: E731
+    for i in range(repeat + 1):
+        b = asyncio.run(first_frame(BareApp))
+        o = asyncio.run(first_frame(make_ours))
+        if i:
+            bare.append(b)
+            ours.append(o)
+    return bare, ours
+
+
+# --- 1 and 2: first frame, in tmux --------------------------------------------------------------------
+
+
+class Tmux:
+    """A private tmux server; ``first_text`` spawns a command in a new pane and times its first screen."""
+
+    def __init__(self) -> None:
+        self.socket = f"claimtag-bench-{os.getpid()}"
+        self.count = 0
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "hold", "-x", "80", "-y", "24", "sleep", "3600")
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True).stdout
+
+    def first_text(self, command: list[str], needle: str, size: tuple[int, int] = SIZE, timeout: float = 60) -> float:
+        self.count += 1
+        name = f"run{self.count}"
+        t0 = time.perf_counter()
+        self.tmux("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
+                  "env", "TERM=xterm-256color", "COLORTERM=truecolor", *command)
+        try:
+            while time.perf_counter() - t0 < timeout:
+                if needle in self.tmux("capture-pane", "-t", name, "-p"):
+                    return time.perf_counter() - t0
+                time.sleep(0.005)
+            raise TimeoutError(f"{needle!r} not on the pane after {timeout:.0f} s: {command}")
+        finally:
+            self.tmux("kill-session", "-t", name)
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def first_title(store_root: Path) -> str:
+    """What to wait for on the pane: the start of the first row's title."""
+    rows = Store(store_root, create=False).progress(ANNOTATOR)
+    return rows[0].article.title.strip()[:20]
+
+
+# --- 3: the reader on a 1 MB article with 2,000 claims ------------------------------------------------
+
+
+def big_article_store(root: Path, n_claims: int = 2_000) -> tuple[str, int]:
+    """A store with the seeds and one ~1 MB article carrying ``n_claims`` claims (bulk-written in the
+    store's format: 2,000 save_claim calls would each rewrite the growing bucket file)."""
+    from bench_text_view import make_article
+
+    store = Store(root)
+    add_paths(store, [SEEDS], out=io.StringIO(), err=io.StringIO())
+    text = normalize_text(make_article())[0]  # as `add` would store it (NFC)
+    aid = "big-article"
+    store.add_articles([NewArticle(aid, "A 1 MB article with 2,000 claims", "bench/big.txt", text, {})])
+    sha = store.article(aid).sha256
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+\.", text)]
+    rng = random.Random(5)
+    stamp = now_iso()
+    docs = {}
+    for k, i in enumerate(sorted(rng.sample(range(len(spans)), n_claims))):
+        a, b = spans[i]
+        a += len(text[a:b]) - len(text[a:b].lstrip())
+        claim = Claim(id=f"bench{k:05d}", article_id=aid, text_sha256=sha, start=a, end=b, quote=text[a:b],
+                      type=("fact", "opinion", "prediction")[k % 3], stance=("favor", "against", "neutral")[k % 3],
+                      target="Chinese AI", annotator=ANNOTATOR, created=stamp, updated=stamp)
+        docs[str(k + 1)] = claim.to_record()
+    bucket = bucket_of(aid)
+    for kind, table, data in (("claims", "claims", docs),
+                              ("states", "states", {"1": ArticleState(aid, ANNOTATOR, "in progress", {}, n_claims,
+                                                                      stamp).to_record()})):
+        path = root / kind / f"{bucket}.json"
+        assert not path.exists(), f"{path}: a seed shares the bucket"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps_lines({table: data}), encoding="utf-8")
+    check = Store(root, create=False)
+    assert len(check.claims(aid, ANNOTATOR)) == n_claims and check.state(aid, ANNOTATOR).n_claims == n_claims
+    return aid, len(text)
+
+
+async def press_latencies(pilot, keys: list[str]) -> list[float]:
+    """Per key: from pilot.press to the end of the first reader refresh after it."""
+    out = []
+    for key in keys:
+        await pilot.pause()
+        PROBE.refreshes.clear()
+        t = time.perf_counter()
+        await pilot.press(key)
+        end = await wait_until(lambda: PROBE.frame_after(t, ReaderScreen), timeout=5)
+        out.append(end - t)
+    return out
+
+
+async def reader_run(store_root: Path, schema, article_id: str, size: tuple[int, int],
+                     n: int = 200) -> dict[str, Any]:
+    """``n`` j presses, n/2 l/h, n/2 n, n/10 tags then as many undos."""
+    out: dict[str, Any] = {}
+    app = ClaimtagApp(Store(store_root, create=False), schema, ANNOTATOR)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        PROBE.reset()
+        t0 = time.perf_counter()
+        app.push_screen(ReaderScreen(article_id))
+        out["open"] = await wait_until(lambda: PROBE.frame_after(t0, ReaderScreen)) - t0
+        out["sentences"] = await wait_until(lambda: PROBE.sentences, timeout=120) - t0
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen) and len(screen.session.claims) >= 2_000
+        out["n_sentences"] = len(screen.session.sentences)
+        PROBE.gc_pauses.clear()
+        out["j"] = await press_latencies(pilot, ["j"] * n)
+        out["l/h"] = await press_latencies(pilot, ["l", "l", "h", "h"] * (n // 8))
+        out["n"] = await press_latencies(pilot, ["n"] * (n // 2))
+        out["gc"] = list(PROBE.gc_pauses)
+        PROBE.saves.clear()
+        tags = []
+        for _ in range(n // 10):
+            await press_latencies(pilot, ["j"])
+            tags += await press_latencies(pilot, ["1"])
+        out["tag"] = tags
+        out["save"] = list(PROBE.saves)
+        out["undo"] = await press_latencies(pilot, ["u"] * len(tags))  # back to the 2,000 claims
+        out["claims_after"] = len(screen.session.claims)
+    return out
+
+
+# --- the section ------------------------------------------------------------------------------------
+
+
+def seeds_part(workdir: Path, schema, tmux: Tmux | None, repeat: int, tmux_repeat: int) -> list[Row]:
+    rows: list[Row] = []
+    seeds = workdir / "seeds-store"
+    add_paths(Store(seeds), [SEEDS], out=io.StringIO(), err=io.StringIO())
+    bare, ours = headless_first_frames(seeds, schema, repeat)
+    b, o = statistics.median(bare), statistics.median(ours)
+    rows.append((f"first frame, bare Textual app, headless {SIZE[0]}x{SIZE[1]} (median of {repeat})", ms(b), ""))
+    rows.append(("first frame, 5 seed articles, headless", ms(o), f"{o / b:.2f}x the bare app; target <= 1.5x"))
+    if tmux is None:
+        return rows + [("first screen in tmux", "-", "skipped: tmux not installed")]
+    app_cmd = [claimtag_command(), "--annotator", ANNOTATOR, "--store", str(workdir / "tmux-store"), str(SEEDS)]
+    bare_script = workdir / "bare_app.py"
+    bare_script.write_text(BARE_SCRIPT)
+    needle, bare, ours = first_title(seeds), [], []
+    for i in range(tmux_repeat + 1):  # interleaved; the first of each warms the OS caches
+        b = tmux.first_text([sys.executable, str(bare_script)], BARE_TEXT)
+        o = tmux.first_text(app_cmd, needle)
+        if i:
+            bare.append(b)
+            ours.append(o)
+    b, o = statistics.median(bare), statistics.median(ours)
+    rows.append((f"first screen in tmux, bare Textual app (median of {tmux_repeat})", ms(b),
+                 "process start to text on the pane"))
+    rows.append(("first screen in tmux, `claimtag --store X seeds/`", ms(o), f"{o / b:.2f}x the bare app; target <= 1.5x"))
+    return rows
+
+
+def big_store_part(workdir: Path, schema, tmux: Tmux | None, n_articles: int, step) -> list[Row]:
+    big = workdir / "big-store"
+    t = time.perf_counter()
+    n_claims = len(build_store(big, n_articles, 10)["claims"])
+    step(f"built {n_articles:,} articles / {n_claims:,} claims in {time.perf_counter() - t:.1f} s")
+    _, ours = headless_first_frames(big, schema, 3)
+    rows = [(f"first frame, {n_articles:,} articles / {n_claims:,} claims, headless (median of 3)",
+             ms(statistics.median(ours)), "target <= 1.0 s; from new Store() + app to rows drawn")]
+    if tmux is not None:
+        cmd = [claimtag_command(), "--annotator", ANNOTATOR, "--store", str(big)]
+        times = [tmux.first_text(cmd, first_title(big)) for _ in range(3)]
+        rows.append(("  the same in tmux, fresh process (median of 3)", ms(statistics.median(times)),
+                     "target <= 1.0 s; includes Python start-up and imports"))
+    return rows
+
+
+def reader_part(workdir: Path, schema, step) -> list[Row]:
+    rows: list[Row] = []
+    root = workdir / "reader-store"
+    aid, length = big_article_store(root)
+    for i, (columns, lines, presses) in enumerate(READER_SIZES):
+        res = asyncio.run(reader_run(root, schema, aid, (columns, lines), presses))
+        where = f"{columns}x{lines}"
+        step(f"reader at {where} done")
+        if i == 0:
+            rows.append((f"reader, {length / 1e6:.1f} MB article, 2,000 claims, {where}: open", ms(res["open"]),
+                         "push_screen to the text on screen"))
+            rows.append(("  sentences ready (first time, worker)", ms(res["sentences"]),
+                         f"{res['n_sentences']:,} sentences; keys below are timed after"))
+        else:
+            rows.append((f"reader at {where}: open / sentences (cached)", f"{ms(res['open'])} / {ms(res['sentences'])}",
+                         ""))
+        for key, label in (("j", "j next sentence"), ("l/h", "l / h word"), ("n", "n next claim")):
+            rows.append((f"  {label} x{len(res[key])}, press -> screen p50 / p95", p50_p95(res[key]),
+                         "target p95 <= 50 ms"))
+        gc2 = res["gc"]
+        rows.append(("  gen-2 garbage collections during those keys", f"{len(gc2)}, max {ms(max(gc2, default=0))}",
+                     "each one stalls the key it falls in"))
+        rows.append((f"  1 tag x{len(res['tag'])}, press -> screen p50 / p95", p50_p95(res["tag"]),
+                     f"save_claim alone {p50_p95(res['save'])}"))
+        rows.append((f"  u undo x{len(res['undo'])} (deletes the tag), p50 / p95", p50_p95(res["undo"]),
+                     f"{res['claims_after']:,} claims after"))
+    return rows
+
+
+def claimtag_command() -> str:
+    return str(Path(sys.executable).with_name("claimtag"))
+
+
+def run(workdir: Path, log: Callable[[str], None] = print, repeat: int = 7, tmux_repeat: int = 5,
+        n_articles: int = 10_000, **_: Any) -> list[Row]:
+    """The app's figures as (measure, figure, target/note) rows; a part that fails becomes one row saying so."""
+    rows: list[Row] = []
+    schema = load_schema()
+    start = time.perf_counter()
+    step = lambda what: log(f"app: {what} (at {time.perf_counter() - start:.0f} s)")  # noqa: E731
+    PROBE.install()
+    tmux = Tmux() if shutil.which("tmux") else None
+    parts = (("first frame, seed corpus", lambda: seeds_part(workdir, schema, tmux, repeat, tmux_repeat)),
+             (f"first frame, {n_articles:,} articles", lambda: big_store_part(workdir, schema, tmux, n_articles, step)),
+             ("reader on a 1 MB article with 2,000 claims", lambda: reader_part(workdir, schema, step)))
+    try:
+        for name, part in parts:
+            step(name)
+            try:
+                rows.extend(part())
+            except Exception as exc:  # a benchmark reports, it does not stop: the other parts still run
+                log(f"app: {name} failed: {exc!r}")
+                rows.append((name, "-", f"failed: {exc.__class__.__name__}: {str(exc)[:80]}"))
+    finally:
+        PROBE.uninstall()
+        if tmux is not None:
+            tmux.close()
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    from bench import table
+
+    workdir = Path(tempfile.mkdtemp(prefix="claimtag-bench-app-"))
+    try:
+        rows = run(workdir, log=lambda m: print(f"bench: {m}", file=sys.stderr, flush=True))
+    finally:
+        if "--keep" in argv:
+            print(f"kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(table([("measure", "figure", "target / note"), *rows]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
