@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import replace
 
 from .history import ClaimEdit, Edit, History, StateEdit
@@ -92,10 +93,15 @@ class ArticleSession:
         self.selection = self.sentences[self.sentence_index(offset)]
 
     def _word_spans(self) -> list[tuple[int, int]]:
+        """Word starts and ends, computed on first use. Kept as arrays, not lists: a 1 MB article
+        has ~180,000 words, and lists that size make every full garbage collection slow."""
         if self._words is None:
-            self._words = [(m.start(), m.end()) for m in _WORD.finditer(self.text)]
-            self._word_ends = [e for _, e in self._words]
-            self._word_starts_list = [s for s, _ in self._words]
+            starts, ends = array("q"), array("q")
+            for m in _WORD.finditer(self.text):
+                starts.append(m.start())
+                ends.append(m.end())
+            self._word_starts_list, self._word_ends = starts, ends
+            self._words = _Pairs(starts, ends)
         return self._words
 
     def extend_end(self, words: int = 1) -> None:
@@ -140,8 +146,22 @@ class ArticleSession:
     def _save(self, before: Claim | None, after: Claim, what: str) -> Claim:
         saved = self.store.save_claim(after)
         self.history.record(ClaimEdit(before, saved, what))
-        self.reload()
+        self._replace_local(before, saved)
         return saved
+
+    def _replace_local(self, old: Claim | None, new: Claim | None) -> None:
+        """Our own save, applied to what we hold, instead of re-reading the store (a big article's
+        bucket takes ~15 ms to parse). Changes by other processes come in through reload()."""
+        claims = [c for c in self.claims if old is None or c.id != old.id]
+        if new is not None:
+            claims.append(new)
+            claims.sort(key=lambda c: (c.start, c.end, c.created, c.id))
+        self.claims = claims
+        n = len(claims)
+        status = self.state.status
+        if status == "todo" and n:
+            status = "in progress"
+        self.state = replace(self.state, n_claims=n, status=status)
 
     def tag(self, stance: str, type_: str | None = None) -> Claim:
         """Tag the selection as a claim with this stance (an existing claim on exactly this span changes)."""
@@ -184,7 +204,7 @@ class ArticleSession:
             return None
         self.store.delete_claim(claim.article_id, claim.id, claim.annotator)
         self.history.record(ClaimEdit(claim, None, "deleted claim"))
-        self.reload()
+        self._replace_local(claim, None)
         return claim
 
     def jump_claim(self, delta: int) -> Claim | None:
@@ -244,3 +264,16 @@ class ArticleSession:
             claim = (edit.before if undo else edit.after) or edit.after or edit.before
             if claim is not None and claim.article_id == self.article.id:
                 self.selection = (claim.start, claim.end)
+
+
+class _Pairs:
+    """(start, end) pairs over two arrays, indexable like a list of tuples."""
+
+    def __init__(self, starts: array, ends: array):
+        self.starts, self.ends = starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        return self.starts[i], self.ends[i]

@@ -296,3 +296,27 @@ async def test_keys_remapped_in_the_schema_file_drive_the_reader(seeded_store, t
         await pilot.pause()
         text = screen_text(app)
         assert "tag the selection as a claim, stance pro" in text and "s / ↓" in text
+
+
+async def test_claims_on_an_older_text_are_reported_not_shifted(seeded_store, schema):
+    from dataclasses import replace as dc_replace
+
+    from annotations.store import NewArticle
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("j", "1")
+        await pilot.press("escape")
+    article = seeded_store.article(FIRST)
+    old_text = seeded_store.text(article.sha256)
+    seeded_store.add_articles([NewArticle(FIRST, article.title, article.source, "NEW FIRST LINE.\n" + old_text, {})])
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1 claims on an older text need review" in text or "claims were made on an older text" in text
+        assert reader.session.claims == []  # nothing drawn at shifted offsets
+    (stale,) = seeded_store.stale_claims("alice")
+    assert stale.quote.startswith("Despite the U.S.") and stale.text_sha256 == article.sha256

@@ -63,6 +63,8 @@ class ReaderScreen(Screen):
     def __init__(self, article_id: str):
         super().__init__()
         self.matches: list[tuple[int, int]] = []
+        self.stale = 0  # claims on an older text of the article (see count_stale)
+        self._styles: dict[tuple[str, str], Style] = {}
         self._shown = False  # widgets exist and show the session
         # the session is ready before the screen mounts: keys typed ahead can already act on it
         self.session: ArticleSession = self.load_session(article_id)
@@ -126,11 +128,19 @@ class ReaderScreen(Screen):
         view.set_selection(*session.selection)
         if not session.sentences_exact:
             self.split_sentences(session.article.sha256, session.text)
+        self.count_stale()
         self.load_side_list()
         self.refresh_panels()
-        stale = session.stale_claims()
-        if stale:
-            self.say(f"⚠ {len(stale)} claims were made on an older text of this article")
+        if self.stale:
+            self.say(f"⚠ {self.stale} claims were made on an older text of this article")
+
+    def count_stale(self) -> None:
+        """Claims of this annotator made on an older text of the article: counted when the article
+        opens and when another process changed the store, not on every keystroke."""
+        try:
+            self.stale = len(self.session.stale_claims())
+        except StoreError:
+            self.stale = 0
 
     def say(self, message: str) -> None:
         if self._shown:
@@ -175,21 +185,27 @@ class ReaderScreen(Screen):
             except StoreError as exc:  # another process left a file we cannot read: keep what we show
                 self.app.report_error(exc)
                 return
+            self.count_stale()
             self.refresh_view()
             self.load_side_list()
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def highlights(self) -> list[Highlight]:
-        schema = self.app.schema
-        out = []
-        for claim in self.session.claims:
-            style = stance_style(schema, claim.stance, self.app.no_color)
-            ctype = schema.claim_type(claim.type)
+    def claim_style(self, stance: str, type_: str) -> Style:
+        """Colour by stance, text style by type; one Style per pair, made once."""
+        key = (stance, type_)
+        style = self._styles.get(key)
+        if style is None:
+            schema = self.app.schema
+            style = stance_style(schema, stance, self.app.no_color)
+            ctype = schema.claim_type(type_)
             if ctype and ctype.style:
                 style += Style.parse(ctype.style)
-            out.append(Highlight(claim.start, claim.end, style))
-        return out
+            self._styles[key] = style
+        return style
+
+    def highlights(self) -> list[Highlight]:
+        return [Highlight(c.start, c.end, self.claim_style(c.stance, c.type)) for c in self.session.claims]
 
     def refresh_view(self, scroll: bool = True) -> None:
         if not self._shown:
@@ -208,8 +224,7 @@ class ReaderScreen(Screen):
         title.append(strip_controls(article.title) or article.id, style="bold")
         title.append(f"  {article.id} · {article.length:,} chars", style="dim")
         self.query_one("#title", Static).update(title)
-        self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state,
-                                         len(session.stale_claims()) if session.claims is not None else 0)
+        self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state, self.stale)
 
     def after_save(self, what: str) -> None:
         self.app.note_own_save()
@@ -239,7 +254,7 @@ class ReaderScreen(Screen):
         view = self.query_one(ArticleTextView)
         view.set_selection(*self.session.selection)
         self.query_one(ClaimsPanel).show(self.session.claims, self.session.claim_under_cursor(),
-                                         self.session.state, self.query_one(ClaimsPanel).stale)
+                                         self.session.state, self.stale)
 
     def _leave_to_focused_list(self) -> None:
         """j/k/arrows belong to the side list or the claims panel when one of them has focus."""
