@@ -32,13 +32,16 @@ class ClaimtagApp(App[int]):
         self.history = History(store)
         self._signature = store.signature()
 
+    def get_default_screen(self) -> ArticleListScreen:
+        """The list is the first screen itself (no empty screen painted before it)."""
+        return ArticleListScreen()
+
     def on_mount(self) -> None:
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # 16 colours: use the terminal's own palette, so "red" stays red instead of the nearest
             # of 16 to a truecolor red
             self.theme = "ansi-dark"
         self.set_keymap({action: ",".join(keys) for action, keys in self.schema.keys.items()})
-        self.push_screen(ArticleListScreen())
         for text, severity in self.startup_messages[-8:]:
             self.notify(text, severity=severity, timeout=12, markup=False)
         self.set_interval(POLL_SECONDS, self.poll_store)
