@@ -13,7 +13,7 @@
   once ``write`` returns, the change survives a crash or power loss.
 - The JSON is TinyDB's (``{table: {doc_id: doc}}``), written one document per
   line: a person can read and diff it, stock TinyDB opens it. A write reuses the
-  line of every document it did not change (see ``write``), so a save costs
+  line of every document it did not change (see ``prepare``), so a save costs
   about one ``json.dumps`` of one document, not of the whole file.
 - A file that does not parse (or is empty: this module never writes an empty
   file) raises ``CorruptStoreFile`` naming it; a copy of its bytes is kept
@@ -21,6 +21,11 @@
   overwritten.
 - Files are created with the permissions ``open()`` would give (``0o666`` less
   the umask), so a store shared by a group stays readable by the group.
+
+``batch()`` groups the writes of one change (several tables, several files):
+they are written together, with one sync round, when the batch ends.
+Open such a file with ``store_db.StoreDB`` (TinyDB tables safe for several
+processes), not with a stock ``TinyDB``.
 """
 
 from __future__ import annotations
@@ -30,12 +35,11 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-from tinydb import TinyDB
 from tinydb.storages import Storage
 
 
@@ -106,53 +110,58 @@ def _doc_line(doc_id: str, doc: Any) -> str:
     return f"  {json.dumps(doc_id)}: {json.dumps(doc, ensure_ascii=False)}"
 
 
-def dumps_lines(data: Tables, reuse: dict[str, dict[str, tuple[Any, str]]] | None = None) -> str:
+Lines = dict[str, dict[str, str]]  # {table: {doc_id: the document's line in the file}}
+
+
+def dumps_lines(data: Tables, reuse: tuple[Tables, Lines] | None = None, lines_out: Lines | None = None) -> str:
     """TinyDB's {table: {doc_id: doc}} as JSON with one document per line.
 
-    ``reuse``: {table: {doc_id: (doc, line)}}; a document that *is* (identity) ``doc``
-    is written as ``line`` instead of being serialised again."""
+    ``reuse``: (old data, its lines); a document that *is* (identity) the old document of
+    its id is written as the old line instead of being serialised again. ``lines_out``
+    receives the lines of the text returned."""
+    old_data, old_lines = reuse or ({}, {})
     tables = []
     for table, docs in data.items():
-        known = (reuse or {}).get(table, {})
-        rows = []
+        known, known_lines = old_data.get(table, {}), old_lines.get(table, {})
+        got = {}
         for k, v in docs.items():
-            old = known.get(k)
-            rows.append(old[1] if old is not None and old[0] is v else _doc_line(k, v))
-        body = ",\n".join(rows)
-        tables.append(f"{json.dumps(table)}: {{\n{body}\n}}" if rows else f"{json.dumps(table)}: {{}}")
+            line = known_lines.get(k) if known.get(k) is v else None
+            got[k] = line if line is not None else _doc_line(k, v)
+        if lines_out is not None:
+            lines_out[table] = got
+        body = ",\n".join(got.values())
+        tables.append(f"{json.dumps(table)}: {{\n{body}\n}}" if got else f"{json.dumps(table)}: {{}}")
     return "{\n" + ",\n".join(tables) + "\n}\n"
 
 
-def split_lines(text: str, data: Tables) -> dict[str, dict[str, tuple[Any, str]]] | None:
-    """The {table: {doc_id: (doc, line)}} of a file ``dumps_lines`` wrote; None for any other layout."""
+def split_lines(text: str, data: Tables) -> Lines | None:
+    """The line of each document of a file ``dumps_lines`` wrote; None for any other layout.
+
+    ``data`` is ``text`` parsed (document ids are whole numbers: ``parse_json`` checks)."""
     lines = text.split("\n")
     if lines[0] != "{":
         return None
-    out: dict[str, dict[str, tuple[Any, str]]] = {}
+    out: Lines = {}
     i = 1
-    try:
-        for table, docs in data.items():
-            name = json.dumps(table)
-            if not docs:
-                if not lines[i].startswith(f"{name}: {{}}"):
-                    return None
-                out[table], i = {}, i + 1
-                continue
-            if lines[i] != f"{name}: {{":
+    for table, docs in data.items():
+        name = json.dumps(table)
+        if not docs:
+            if not lines[i].startswith(f"{name}: {{}}"):
                 return None
-            i += 1
-            got = {}
-            for k, v in docs.items():
-                line = lines[i].removesuffix(",")
-                if not line.startswith(f'  "{k}": {{' if k.isdigit() else f"  {json.dumps(k)}: {{"):
-                    return None
-                got[k] = (v, line)
-                i += 1
-            if not lines[i].startswith("}"):
+            out[table], i = {}, i + 1
+            continue
+        if lines[i] != f"{name}: {{":
+            return None
+        chunk = lines[i + 1:i + 1 + len(docs)]
+        i += 1 + len(docs)
+        if len(chunk) != len(docs) or i >= len(lines) or not lines[i].startswith("}"):
+            return None
+        got = {}
+        for k, line in zip(docs, chunk):
+            if not line.startswith(f'  "{k}": {{'):
                 return None
-            out[table], i = got, i + 1
-    except IndexError:
-        return None
+            got[k] = line[:-1] if line[-1] == "," else line
+        out[table], i = got, i + 1
     return out
 
 
@@ -183,6 +192,10 @@ def _read_bytes(path: Path) -> bytes | None:
         raise CorruptStoreFile(path, exc.strerror or exc.__class__.__name__, None) from None
 
 
+def _whole_numbers(keys: str) -> bool:  # the document ids of a table, joined
+    return keys.isascii() and keys.isdigit()
+
+
 def parse_json(path: Path, raw: bytes, tables: bool = False) -> Any:
     """Parse a store file's bytes; raise ``CorruptStoreFile`` (after keeping a copy) if they are bad.
 
@@ -193,6 +206,8 @@ def parse_json(path: Path, raw: bytes, tables: bool = False) -> Any:
         if tables and not (isinstance(data, dict) and all(
                 isinstance(docs, dict) and all(isinstance(d, dict) for d in docs.values()) for docs in data.values())):
             reason = "not TinyDB tables of JSON objects"
+        elif tables and not all(_whole_numbers("".join(docs)) for docs in data.values() if docs):
+            reason = "a document id is not a whole number"
     except UnicodeDecodeError:
         reason = "not UTF-8"
     except json.JSONDecodeError as exc:
@@ -208,6 +223,47 @@ def read_json_file(path: Path, tables: bool = False) -> Any:
     return None if raw is None else parse_json(path, raw, tables)
 
 
+class _Batch:
+    def __init__(self) -> None:
+        self.pending: dict[Path, tuple[AtomicJSONStorage, Tables]] = {}  # writes waiting for the end
+        self.seen: dict[Path, Tables | None] = {}  # files as read (once) in this batch
+
+
+_local = threading.local()  # the batch open in this thread, if any
+
+
+def _open_batch() -> _Batch | None:
+    return getattr(_local, "batch", None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Group this thread's writes: within, ``AtomicJSONStorage.write`` only records the data (reads in
+    this thread see it, through any storage of the same file); when the block ends, every file written
+    is written for real, with one sync round (``write_together``). An exception discards them all.
+
+    Each file is read from disk once per batch: the caller must hold a lock that every writer of
+    those files takes (the store's bucket lock). A nested batch is part of the outer one."""
+    if _open_batch() is not None:
+        yield
+        return
+    _local.batch = current = _Batch()
+    try:
+        yield
+    finally:
+        _local.batch = None
+    write_together(list(current.pending.values()), read=current.seen)
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars); much faster than ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {k: copy_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [copy_json(v) for v in value]
+    return value
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage over one JSON file; see the module docstring."""
 
@@ -215,14 +271,25 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self._raw: bytes | None = None  # the file's bytes as last read or written
         self._data: Tables | None = None  # self._raw parsed; shared by snapshot() callers, never mutated
-        self._lines: dict[str, dict[str, tuple[Any, str]]] | None = None  # split_lines of self._raw
+        self._lines: Lines | None = None  # the line of each document of self._data in self._raw
         self._mutex = threading.RLock()  # the three above change together (threads of one app share a Store)
 
     def snapshot(self) -> Tables | None:
-        """The file's current content (None if missing), parsed again only when its bytes changed.
+        """The file's content (None if missing): in a batch, as this batch wrote or first read it;
+        otherwise as it is on disk now, parsed again only when its bytes changed.
 
         The result is shared: treat it as read-only (``write`` reuses the lines of the
-        documents it still finds in it)."""
+        documents it still finds in it, by identity)."""
+        current = _open_batch()
+        if current is None:
+            return self._disk_snapshot()
+        if self.path in current.pending:
+            return current.pending[self.path][1]
+        if self.path not in current.seen:
+            current.seen[self.path] = self._disk_snapshot()
+        return current.seen[self.path]
+
+    def _disk_snapshot(self) -> Tables | None:
         raw = _read_bytes(self.path)
         with self._mutex:
             if raw is None:
@@ -234,49 +301,45 @@ class AtomicJSONStorage(Storage):
             return self._data
 
     def read(self) -> Tables | None:
-        # TinyDB mutates what read() returns (documents included): hand out a private copy
-        return None if self.snapshot() is None else json.loads(self._raw)
+        # stock TinyDB tables mutate what read() returns (documents included): hand out a private copy
+        return copy_json(self.snapshot())
 
-    def prepare(self, data: Tables) -> str:
-        """The text ``write`` would write; raises ``CorruptStoreFile`` if the file on disk does not parse.
+    def write(self, data: Tables) -> None:
+        """Write ``data`` (which becomes the snapshot: the caller must not change it afterwards);
+        in a ``batch()``, when the batch ends."""
+        current = _open_batch()
+        if current is not None:
+            current.pending[self.path] = (self, data)
+        else:
+            write_together([(self, data)])
 
-        Documents of ``data`` that are the very objects of the last snapshot keep their line."""
+    def prepare(self, data: Tables, read: bool = False) -> tuple[str, Lines]:
+        """The text to write for ``data`` and its line map; raises ``CorruptStoreFile`` if the file on disk
+        does not parse (it is never replaced). ``read``: the file was read under the lock now held (in
+        this batch), no need to read it again. Documents of the last snapshot keep their line."""
         with self._mutex:
-            if self.snapshot() is not None and self._lines is None:  # never replace a file we could not read
+            if not read:
+                self._disk_snapshot()
+            if self._lines is None and self._data is not None:
                 self._lines = split_lines(self._raw.decode("utf-8"), self._data) or {}
-            lines = self._lines
-        return dumps_lines(data, lines)
+            reuse = (self._data or {}, self._lines or {})
+        lines: Lines = {}
+        return dumps_lines(data, reuse, lines), lines
 
-    def written(self, data: Tables, text: str, keep: bool) -> None:
-        """Record that ``text`` (from ``prepare(data)``) is now the file. ``keep``: ``data`` becomes the
-        snapshot (the caller will not mutate it)."""
+    def written(self, data: Tables, text: str, lines: Lines) -> None:
+        """Record that ``text`` (from ``prepare(data)``) is now the file and ``data`` its snapshot."""
         with self._mutex:
-            self._raw, self._data, self._lines = text.encode("utf-8"), data if keep else None, None
-
-    def write(self, data: Tables, keep: bool = False) -> None:
-        text = self.prepare(data)
-        atomic_write_text(self.path, text)
-        self.written(data, text, keep)
+            self._raw, self._data, self._lines = text.encode("utf-8"), data, lines
 
     def close(self) -> None:
         pass
 
 
-def write_together(items: list[tuple[AtomicJSONStorage, Tables]]) -> None:
-    """``write(data, keep=True)`` for several storages, with one sync round (``atomic_write_many``)."""
-    texts = [storage.prepare(data) for storage, data in items]  # all files readable before any is replaced
-    atomic_write_many([(storage.path, text) for (storage, _), text in zip(items, texts)])
-    for (storage, data), text in zip(items, texts):
-        storage.written(data, text, keep=True)
-
-
-def open_db(path: Path) -> TinyDB:
-    """A TinyDB over one store file (tools, tests). The store itself reads and writes the storage directly:
-    TinyDB's query cache and next-id counter do not see other processes."""
-    return TinyDB(path, storage=AtomicJSONStorage)
-
-
-def lock_for(path: Path, timeout: float = 30.0) -> FileLock:
-    lock_path = path.parent / "locks" / f"{path.stem}.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(lock_path, timeout=timeout, mode=FILE_MODE)
+def write_together(items: list[tuple[AtomicJSONStorage, Tables]], read: Iterable[Path] = ()) -> None:
+    """Write several storages with one sync round (``atomic_write_many``), in order. ``read``: files
+    read under the lock held now (see ``prepare``)."""
+    read = set(read)
+    prepared = [storage.prepare(data, storage.path in read) for storage, data in items]  # all readable first
+    atomic_write_many([(storage.path, text) for (storage, _), (text, _) in zip(items, prepared)])
+    for (storage, data), (text, lines) in zip(items, prepared):
+        storage.written(data, text, lines)

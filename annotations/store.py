@@ -16,42 +16,48 @@ id, 256 buckets), so one save rewrites two small files, not the whole store.
 Old texts are kept when an article changes: a claim stays attached to the text
 it was made on (``text_sha256``) and is reported as stale, never shifted.
 
-Every change is one read-modify-write of a bucket's files under the bucket's
-lock (``locks/<bb>.lock``): read the files fresh (``AtomicJSONStorage.snapshot``),
-append the change to the log (fsynced), write the new files (fsynced, replaced
-atomically). The files are TinyDB's format, but the store does not go through
-TinyDB's ``Table``: its query cache and next-id counter live in one process and
-would serve stale results or reuse a document id another process just took.
+Each bucket file is a TinyDB (``StoreDB(path, storage=AtomicJSONStorage)``, cached
+per file); every read and write is a ``db.table(name, cache_size=0)`` operation.
+Those tables (``store_db.FreshTable``) keep no query cache and no next-id counter
+(both would go stale when another process writes) and the storage re-reads a file
+another process replaced. A change is one read-modify-write of a bucket's files
+under the bucket's lock (``locks/<bb>.lock``) in one ``batch()``: tables read and
+changed, the change appended to the log (fsynced), then the files replaced
+together (fsynced) before the call returns. A crash between the claims and the
+states file leaves stale claim counts: ``check(repair=True)`` recounts them.
 Records handed out are copies: changing them never changes the store.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
+import operator
 import os
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import dataclass, replace
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+from tinydb import where
+from tinydb.queries import QueryLike
+from tinydb.table import Document, Table
 
 from .models import STATUSES, Article, ArticleState, Claim, Progress, now_iso
 from .normalize import sha256_text
-from .storage import (FILE_MODE, AtomicJSONStorage, CorruptStoreFile, StoreError, Tables, atomic_write_text,
-                      read_json_file, write_together)
+from .storage import FILE_MODE, AtomicJSONStorage, StoreError, atomic_write_text, batch, copy_json, read_json_file
+from .store_db import StoreDB, open_db
 
 STORE_SCHEMA_VERSION = 1
 STORE_MARKER = "claimtag-store.json"
 TABLES = {"corpus": "articles", "claims": "claims", "states": "states"}  # folder -> TinyDB table
-CACHED_FILES = 48  # bucket files whose parse a Store keeps (LRU): the articles being worked on
+CACHED_FILES = 48  # bucket files (TinyDBs) a Store keeps with their parse (LRU): the articles being worked on
 
 
 def bucket_of(article_id: str) -> str:
@@ -103,36 +109,29 @@ class Store:
         version = info.get("schema_version") if isinstance(info, dict) else None
         if version != STORE_SCHEMA_VERSION:
             raise StoreError(f"{marker}: store schema version {version!r}, this claimtag reads {STORE_SCHEMA_VERSION}")
-        self._files: OrderedDict[Path, AtomicJSONStorage] = OrderedDict()
+        self._dbs: OrderedDict[Path, StoreDB] = OrderedDict()
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._mutex = threading.Lock()  # for the two caches above (an app may use a Store from threads)
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _file(self, kind: str, bucket: str) -> AtomicJSONStorage:
+    def _table(self, kind: str, bucket: str) -> Table:
+        """The TinyDB table of one bucket file (its TinyDB is cached, the table reads the file as it is now)."""
         path = self.root / kind / f"{bucket}.json"
         with self._mutex:
-            storage = self._files.get(path)
-            if storage is None:
-                storage = self._files[path] = AtomicJSONStorage(path)
-                if len(self._files) > CACHED_FILES:
-                    self._files.popitem(last=False)
+            db = self._dbs.get(path)
+            if db is None:
+                db = self._dbs[path] = StoreDB(path, storage=AtomicJSONStorage)
+                if len(self._dbs) > CACHED_FILES:
+                    self._dbs.popitem(last=False)
             else:
-                self._files.move_to_end(path)
-            return storage
-
-    def _table(self, kind: str, bucket: str) -> tuple[AtomicJSONStorage, Tables, dict[str, dict[str, Any]]]:
-        """A bucket file as it is now on disk: (storage, its tables, its documents). Read-only."""
-        storage = self._file(kind, bucket)
-        data = storage.snapshot() or {}
-        return storage, data, data.get(TABLES[kind], {})
-
-    @staticmethod
-    def _with(data: Tables, kind: str, docs: dict[str, dict[str, Any]]) -> Tables:
-        return {**data, TABLES[kind]: docs}
+                self._dbs.move_to_end(path)
+        return db.table(TABLES[kind], cache_size=0)
 
     @contextmanager
-    def _locked(self, bucket: str) -> Iterator[None]:
+    def _change(self, bucket: str) -> Iterator[None]:
+        """One change of a bucket: its lock held; the files written in the block are written together
+        (one sync round) when it ends, or not at all if it raises (``batch``)."""
         folder = self.root / "locks"
         folder.mkdir(exist_ok=True)
         lock = FileLock(folder / f"{bucket}.lock", timeout=30, mode=FILE_MODE)
@@ -141,12 +140,13 @@ class Store:
         except Timeout:
             raise StoreError(f"store bucket {bucket} stayed locked for 30 s (another claimtag stuck?)") from None
         try:
-            yield
+            with batch():
+                yield
         finally:
             lock.release()
 
     def _log(self, annotator: str, op: str, key: str, before: Any, after: Any) -> None:
-        """Append one change to the annotator's log, durably, before the change is made."""
+        """Append one change to the annotator's log, durably, before the change is written."""
         entry = {"ts": now_iso(), "annotator": annotator, "pid": os.getpid(), "op": op, "key": key,
                  "before": before, "after": after}
         folder = self.root / "log"
@@ -160,15 +160,13 @@ class Store:
             os.close(fd)
 
     def _bucket_files(self, kind: str) -> list[Path]:
-        folder = self.root / kind
-        if not folder.is_dir():
-            return []
-        return sorted(p for p in folder.glob("*.json"))
+        return sorted((self.root / kind).glob("*.json"))
 
-    def _all_docs(self, kind: str) -> Iterator[dict[str, Any]]:
-        """Every document of one kind, read fresh from disk (not kept: the caller owns them)."""
+    def _scan(self, kind: str) -> Iterator[Document]:
+        """Every document of one kind, each file read through a TinyDB of its own (not cached: the caller
+        owns the documents, nested values included)."""
         for path in self._bucket_files(kind):
-            yield from (read_json_file(path, tables=True) or {}).get(TABLES[kind], {}).values()
+            yield from open_db(path).table(TABLES[kind], cache_size=0)
 
     def signature(self) -> tuple[int, ...]:
         """Changes whenever any process saved anything (cheap to poll)."""
@@ -201,19 +199,18 @@ class Store:
                 path = self._text_path(sha256_text(item.text))
                 if not path.exists():
                     atomic_write_text(path, item.text)
-            with self._locked(bucket):
-                storage, data, docs = self._table("corpus", bucket)
-                existing = {doc["id"]: (key, doc) for key, doc in docs.items()}
+            with self._change(bucket):
+                corpus = self._table("corpus", bucket)
+                existing = {doc.get("id"): doc for doc in corpus.all()}
                 changed: dict[str, dict[str, Any]] = {}
                 for item in group:
                     results.append(self._merge_article(bucket, existing, changed, item))
-                if changed:
-                    new = dict(docs)
-                    for aid, rec in changed.items():
-                        key, before = existing.get(aid, (None, None))
-                        self._log(actor, "article.put", aid, before, rec)
-                        new[key or _next_id(new)] = rec
-                    write_together([(storage, self._with(data, "corpus", new))])
+                for aid, rec in changed.items():
+                    if aid in existing:
+                        _put(corpus, existing[aid], rec)
+                corpus.insert_multiple(rec for aid, rec in changed.items() if aid not in existing)
+                for aid, rec in changed.items():
+                    self._log(actor, "article.put", aid, _plain(existing.get(aid)), rec)
         return results
 
     def _merge_article(self, bucket: str, existing: dict, changed: dict, item: NewArticle) -> AddResult:
@@ -221,7 +218,7 @@ class Store:
         record = Article(id=item.id, title=item.title, source=item.source, sha256=sha,
                          length=len(item.text), meta=item.meta, added=now_iso(),
                          removed_controls=item.removed_controls).to_record()
-        old = changed.get(item.id) or existing.get(item.id, (None, None))[1]
+        old = changed.get(item.id) or existing.get(item.id)
         if old is None:
             changed[item.id] = record
             return AddResult(item.id, "added")
@@ -231,18 +228,15 @@ class Store:
         record["old_versions"] = versions
         record["added"] = old.get("added", record["added"])
         changed[item.id] = record
-        claims = self._table("claims", bucket)[2].values()
-        stale = sum(1 for c in claims if c.get("article_id") == item.id and c.get("text_sha256") != sha)
+        stale = self._table("claims", bucket).count((where("article_id") == item.id) & (where("text_sha256") != sha))
         return AddResult(item.id, "new version", stale)
 
     def article(self, article_id: str) -> Article | None:
-        for doc in self._table("corpus", bucket_of(article_id))[2].values():
-            if doc.get("id") == article_id:
-                return Article.from_record({**doc, "meta": copy.deepcopy(doc.get("meta", {}))})
-        return None
+        doc = self._table("corpus", bucket_of(article_id)).get(where("id") == article_id)
+        return None if doc is None else Article.from_record({**doc, "meta": copy_json(doc.get("meta", {}))})
 
     def articles(self) -> list[Article]:
-        out = [Article.from_record(d) for d in self._all_docs("corpus")]
+        out = [Article.from_record(d) for d in self._scan("corpus")]
         out.sort(key=lambda a: a.id)
         return out
 
@@ -271,13 +265,13 @@ class Store:
     # -- claims -----------------------------------------------------------------------------
 
     def claims(self, article_id: str, annotator: str | None = None) -> list[Claim]:
-        found = [Claim.from_record(d) for d in self._table("claims", bucket_of(article_id))[2].values()
-                 if d.get("article_id") == article_id and (annotator is None or d.get("annotator") == annotator)]
+        cond = _is(article_id=article_id, **({} if annotator is None else {"annotator": annotator}))
+        found = [Claim.from_record(d) for d in self._table("claims", bucket_of(article_id)).search(cond)]
         found.sort(key=lambda c: (c.start, c.end, c.created, c.id))
         return found
 
     def all_claims(self, annotator: str | None = None) -> Iterator[Claim]:
-        for rec in self._all_docs("claims"):
+        for rec in self._scan("claims"):
             if annotator is None or rec.get("annotator") == annotator:
                 yield Claim.from_record(rec)
 
@@ -295,47 +289,37 @@ class Store:
         if text[claim.start:claim.end] != claim.quote:
             raise StoreError(f"claim {claim.id}: quote does not match text[{claim.start}:{claim.end}]")
         bucket = bucket_of(claim.article_id)
-        with self._locked(bucket):
-            claims_file, claims_data, docs = self._table("claims", bucket)
-            states_file, states_data, states = self._table("states", bucket)  # both readable before any write
-            key, before = _find(docs, id=claim.id)
+        with self._change(bucket):
+            claims, states = self._table("claims", bucket), self._table("states", bucket)
+            before = claims.get(where("id") == claim.id)
             if before is not None and before.get("article_id") != claim.article_id:
                 raise StoreError(f"claim id {claim.id} is taken by a claim of article {before.get('article_id')}")
             stamp = now_iso()
             claim = replace(claim, created=(before or {}).get("created") or claim.created or stamp,
                             updated=claim.updated if keep_times and claim.updated else stamp)
             record = claim.to_record()
-            new = {**docs, key or _next_id(docs): record}
+            _put(claims, before, record)
             who = {claim.annotator} | ({before.get("annotator")} if before else set())
-            writes = [(claims_file, self._with(claims_data, "claims", new))]
-            new_states = _recounted(states, new, claim.article_id, who, stamp)
-            if new_states is not None:
-                writes.append((states_file, self._with(states_data, "states", new_states)))
-            self._log(claim.annotator, "claim.put", claim.id, before, record)
-            write_together(writes)
+            recount(claims, states, claim.article_id, who, stamp)  # reads the states file: both readable
+            self._log(claim.annotator, "claim.put", claim.id, _plain(before), record)
         return claim
 
     def delete_claim(self, article_id: str, claim_id: str, annotator: str) -> Claim | None:
         bucket = bucket_of(article_id)
-        with self._locked(bucket):
-            claims_file, claims_data, docs = self._table("claims", bucket)
-            states_file, states_data, states = self._table("states", bucket)
-            key, before = _find(docs, id=claim_id, article_id=article_id)
-            if key is None:
+        with self._change(bucket):
+            claims, states = self._table("claims", bucket), self._table("states", bucket)
+            before = claims.get(_is(id=claim_id, article_id=article_id))
+            if before is None:
                 return None
-            new = {k: d for k, d in docs.items() if k != key}
-            writes = [(claims_file, self._with(claims_data, "claims", new))]
-            new_states = _recounted(states, new, article_id, {before.get("annotator")}, now_iso())
-            if new_states is not None:
-                writes.append((states_file, self._with(states_data, "states", new_states)))
-            self._log(annotator, "claim.delete", claim_id, before, None)
-            write_together(writes)
+            claims.remove(doc_ids=[before.doc_id])
+            recount(claims, states, article_id, {before.get("annotator")}, now_iso())
+            self._log(annotator, "claim.delete", claim_id, _plain(before), None)
         return Claim.from_record(before)
 
     # -- article states -----------------------------------------------------------------------
 
     def state(self, article_id: str, annotator: str) -> ArticleState:
-        _, doc = _find(self._table("states", bucket_of(article_id))[2], article_id=article_id, annotator=annotator)
+        doc = self._table("states", bucket_of(article_id)).get(_is(article_id=article_id, annotator=annotator))
         return _state_copy(doc) if doc else ArticleState(article_id, annotator)
 
     def set_state(self, article_id: str, annotator: str, *, status: str | None = None,
@@ -352,17 +336,17 @@ class Store:
                 raise StoreError(f"article labels must map label sets to lists of values, not {labels!r}")
             fields["labels"] = {k: list(v) for k, v in labels.items()}
         bucket = bucket_of(article_id)
-        with self._locked(bucket):
-            storage, data, docs = self._table("states", bucket)
-            key, before = _find(docs, article_id=article_id, annotator=annotator)
-            record = ArticleState(article_id, annotator).to_record() if before is None else dict(before)
+        with self._change(bucket):
+            states = self._table("states", bucket)
+            before = states.get(_is(article_id=article_id, annotator=annotator))
+            record = ArticleState(article_id, annotator).to_record() if before is None else copy_json(before)
             record.update(fields, updated=now_iso())
-            self._log(annotator, "state.put", f"{article_id}/{annotator}", before, record)
-            write_together([(storage, self._with(data, "states", {**docs, key or _next_id(docs): record}))])
+            _put(states, before, record)
+            self._log(annotator, "state.put", f"{article_id}/{annotator}", _plain(before), record)
         return _state_copy(record)
 
     def states(self, annotator: str | None = None) -> list[ArticleState]:
-        return [ArticleState.from_record(rec) for rec in self._all_docs("states")
+        return [ArticleState.from_record(rec) for rec in self._scan("states")
                 if annotator is None or rec.get("annotator") == annotator]
 
     def annotators(self) -> list[str]:
@@ -370,11 +354,8 @@ class Store:
 
     def progress(self, annotator: str) -> list[Progress]:
         states = {s.article_id: s for s in self.states(annotator)}
-        out = []
-        for art in self.articles():
-            st = states.get(art.id)
-            out.append(Progress(art, st.status if st else "todo", st.n_claims if st else 0))
-        return out
+        todo = ArticleState("", annotator)
+        return [Progress(art, (st := states.get(art.id, todo)).status, st.n_claims) for art in self.articles()]
 
     # -- checks ---------------------------------------------------------------------------------
 
@@ -386,130 +367,50 @@ class Store:
     def check(self, repair: bool = False) -> list[str]:
         """Problems found in the store, one line each (empty: the store is valid).
 
-        ``repair``: fix what can be fixed safely (claim counts left stale by a crash)."""
-        problems: list[str] = []
-        docs: dict[str, list[tuple[str, dict[str, Any]]]] = {kind: [] for kind in TABLES}
-        broken: set[str] = set()  # buckets with an unreadable file: their counts are not checked
-        for kind, table in TABLES.items():
-            for path in self._bucket_files(kind):
-                try:
-                    docs[kind] += [(path.stem, d) for d in (read_json_file(path, True) or {}).get(table, {}).values()]
-                except CorruptStoreFile as exc:
-                    problems.append(str(exc))
-                    broken.add(path.stem)
-        current = {rec["id"]: rec["sha256"] for _, rec in docs["corpus"]
-                   if not _incomplete(rec, Article, f"article {rec.get('id')}", problems)}
-        texts: dict[str, str | None] = {}
-        counts: dict[tuple[str, str], int] = {}
-        for bucket, rec in docs["claims"]:
-            name = f"claim {rec.get('id')} of {rec.get('article_id')}"
-            if _incomplete(rec, Claim, name, problems):
-                continue
-            if bucket != bucket_of(rec["article_id"]):
-                problems.append(f"{name}: stored in claims/{bucket}.json, belongs in {bucket_of(rec['article_id'])}.json")
-            if rec["article_id"] not in current:
-                problems.append(f"{name}: no such article in the corpus")
-            if rec["text_sha256"] not in texts:
-                try:
-                    texts[rec["text_sha256"]] = self.text(rec["text_sha256"])
-                except StoreError as exc:
-                    problems.append(str(exc))
-                    texts[rec["text_sha256"]] = None
-            text = texts[rec["text_sha256"]]
-            if text is not None and text[rec["start"]:rec["end"]] != rec["quote"]:
-                problems.append(f"{name}: quote does not match its text")
-            key = (rec["article_id"], rec["annotator"])
-            counts[key] = counts.get(key, 0) + 1
-        for _, rec in docs["states"]:
-            if _incomplete(rec, ArticleState, f"state of {rec.get('article_id')}", problems):
-                continue
-            key, n = (rec["article_id"], rec["annotator"]), rec.get("n_claims", 0)
-            want = counts.pop(key, 0)
-            if n != want and bucket_of(key[0]) not in broken:
-                problems.append(f"{key[0]}/{key[1]}: claim count {n}, found {want}")
-                if repair:
-                    self._repair_count(*key)
-        for (aid, ann), n in counts.items():
-            problems.append(f"{aid}/{ann}: {n} claims but no state record")
-            if repair:
-                self._repair_count(aid, ann)
-        temps = self._orphan_temps()
-        if temps:
-            problems.append(f"{len(temps)} temp file(s) left by interrupted writes, e.g. {temps[0]}")
-        for tmp in temps if repair else []:
-            tmp.unlink(missing_ok=True)
-        return problems
+        ``repair``: fix what can be fixed safely (claim counts left stale by a crash, orphan temp files)."""
+        from .store_check import check_store  # it uses this module
 
-    def _orphan_temps(self) -> list[Path]:
-        """Temp files of writers killed mid-write (a live writer of a bucket holds the bucket's lock)."""
-        out = []
-        for kind in TABLES:
-            for tmp in sorted((self.root / kind).glob(".*.json.*.tmp")):
-                with self._locked(tmp.name[1:].split(".", 1)[0]):
-                    out += [tmp] if tmp.exists() else []
-        old = time.time() - 600  # texts are written without a lock: only old temp files are orphans for sure
-        for tmp in self.root.glob("texts/*/.*.tmp"):
-            try:
-                out += [tmp] if tmp.stat().st_mtime < old else []
-            except FileNotFoundError:
-                pass
-        return out
-
-    def _repair_count(self, article_id: str, annotator: str) -> None:
-        bucket = bucket_of(article_id)
-        with self._locked(bucket):
-            _, _, docs = self._table("claims", bucket)
-            states_file, states_data, states = self._table("states", bucket)
-            new_states = _recounted(states, docs, article_id, {annotator}, now_iso(), create=True)
-            if new_states is not None:
-                write_together([(states_file, self._with(states_data, "states", new_states))])
+        return check_store(self, repair)
 
 
-def _next_id(docs: dict[str, Any]) -> str:
-    """TinyDB's next document id: one more than the largest (computed fresh: other processes add too)."""
-    return str(max((int(k) for k in docs if k.isdigit()), default=0) + 1)
-
-
-def _find(docs: dict[str, dict[str, Any]], **match: Any) -> tuple[str | None, dict[str, Any] | None]:
-    for key, doc in docs.items():
-        if all(doc.get(k) == v for k, v in match.items()):
-            return key, doc
-    return None, None
-
-
-def _recounted(states: dict[str, dict[str, Any]], claims: dict[str, dict[str, Any]], article_id: str,
-               annotators: set[str], stamp: str, create: bool = False) -> dict[str, dict[str, Any]] | None:
-    """``states`` with the claim count (and "todo" -> "in progress") of each annotator on the article
-    brought up to date; None if nothing changed."""
-    out = None
+def recount(claims: Table, states: Table, article_id: str, annotators: set[str], stamp: str,
+            create: bool = False) -> None:
+    """Bring the claim count (and "todo" -> "in progress") of each annotator's state of the article up
+    to date with ``claims``; ``create``: write a state record even for no claims."""
     for annotator in annotators:
-        n = sum(1 for c in claims.values() if c.get("article_id") == article_id and c.get("annotator") == annotator)
-        key, old = _find(out or states, article_id=article_id, annotator=annotator)
+        cond = _is(article_id=article_id, annotator=annotator)
+        n = claims.count(cond)
+        old = states.get(cond)
         status = (old or {}).get("status", "todo")
         if status == "todo" and n:
             status = "in progress"
-        if old is None and not n and not create:
-            continue
-        if old is not None and old.get("n_claims") == n and old.get("status") == status:
-            continue
-        record = ArticleState(article_id, annotator).to_record() if old is None else dict(old)
-        record.update(n_claims=n, status=status, updated=stamp)
-        out = dict(out or states)
-        out[key or _next_id(out)] = record
-    return out
+        if old is None:
+            if n or create:
+                states.insert({**ArticleState(article_id, annotator).to_record(), "n_claims": n, "status": status,
+                               "updated": stamp})
+        elif old.get("n_claims") != n or old.get("status") != status:
+            states.update({"n_claims": n, "status": status, "updated": stamp}, doc_ids=[old.doc_id])
+
+
+def _is(**match: Any) -> QueryLike:
+    """The TinyDB query "every field named has the value given"."""
+    return reduce(operator.and_, (where(key) == value for key, value in match.items()))
+
+
+def _put(table: Table, old: Document | None, record: dict[str, Any]) -> None:
+    """Insert ``record``, or make the document ``old`` that record (fields it no longer has are dropped)."""
+    if old is None:
+        table.insert(record)
+    else:
+        table.update(lambda doc: (doc.clear(), doc.update(record)), doc_ids=[old.doc_id])
+
+
+def _plain(doc: Document | None) -> dict[str, Any] | None:
+    return None if doc is None else dict(doc)
 
 
 def _state_copy(rec: dict[str, Any]) -> ArticleState:
     return ArticleState.from_record({**rec, "labels": {k: list(v) for k, v in rec.get("labels", {}).items()}})
-
-
-def _incomplete(rec: dict[str, Any], cls: type, name: str, problems: list[str]) -> bool:
-    """Report a record that lacks fields its dataclass requires (a hand edit gone wrong)."""
-    missing = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
-               and f.name not in rec]
-    if missing:
-        problems.append(f"{name}: missing fields {', '.join(missing)}")
-    return bool(missing)
 
 
 def _safe_name(name: str) -> str:

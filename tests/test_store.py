@@ -241,3 +241,18 @@ def test_check_removes_temp_files_of_killed_writers(store: Store):
     assert len(problems) == 1 and "temp file" in problems[0] and str(orphan) in problems[0]
     assert store.check(repair=True) == problems and not orphan.exists()
     assert store.check() == [] and len(store.claims("a")) == 1
+
+
+def test_many_articles_added_to_one_bucket_at_once(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    ids = [f"x{i}" for i in range(3000) if bucket_of(f"x{i}") == "00"][:6]
+    results = store.add_articles([NewArticle(i, i, f"{i}.txt", f"Text of {i}.", {}) for i in ids])
+    assert [r.outcome for r in results] == ["added"] * 6
+    assert [a.id for a in store.articles()] == sorted(ids)
+    docs = json.loads((store.root / "corpus" / "00.json").read_text(encoding="utf-8"))["articles"]
+    assert sorted(docs) == sorted(str(n) for n in range(1, 7))  # one TinyDB document id each
+    again = store.add_articles([NewArticle(i, i, f"{i}.txt", f"New text of {i}.", {}) for i in ids[:2]]
+                               + [NewArticle("x-new", "n", "n.txt", "New.", {})])
+    assert {r.article_id: r.outcome for r in again} == {ids[0]: "new version", ids[1]: "new version",
+                                                         "x-new": "added"}
+    assert len(store.articles()) == 7 and store.article(ids[0]).old_versions and store.check() == []
