@@ -320,3 +320,18 @@ async def test_claims_on_an_older_text_are_reported_not_shifted(seeded_store, sc
         assert reader.session.claims == []  # nothing drawn at shifted offsets
     (stale,) = seeded_store.stale_claims("alice")
     assert stale.quote.startswith("Despite the U.S.") and stale.text_sha256 == article.sha256
+
+
+async def test_typing_on_the_list_filters_and_a_burst_of_keys_is_all_kept(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in "observers":
+            app.simulate_key(key)
+        for key in ["enter", "slash", *"hsbc", "enter", "escape", "1"]:
+            app.simulate_key(key)
+        for _ in range(4):
+            await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.session.article.id == OBSERVERS
+    assert [c.quote for c in claims(seeded_store, OBSERVERS)] == ["HSBC"]

@@ -1,13 +1,19 @@
-"""The article list: every article with its status and claim count; type to filter, Enter opens."""
+"""The article list: every article with its status and claim count; type to filter, Enter opens.
+
+Every key here is a priority binding, handled by the app the moment it arrives and in order: a
+query typed in one burst and Enter (a fast typist, or keys bunched by an SSH link) open the
+article the query selects. That is also why the filter is a line this screen edits itself rather
+than an ``Input``: an Input takes its keys later, from its own queue.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from annotations.models import Progress
 from annotations.storage import StoreError
@@ -16,24 +22,22 @@ from annotations.text_index import TextIndex
 from ..messages import StoreChanged
 from ..widgets.article_list import ArticleList
 from ..widgets.status_bar import StatusBar
+from .query_keys import bind_query_keys, key_of
+
+COMMAND_KEYS = {"j": "cursor_down", "k": "cursor_up", "q": "quit", "question_mark": "help", "slash": "filter"}
+TEXT_SEARCH_MIN = 3  # characters before article texts are searched too (titles are searched at once)
 
 
 class ArticleListScreen(Screen):
-    # Priority bindings run the moment the key arrives, so keys typed ahead (Enter then 1 over a
-    # slow SSH link) reach the reader they open, in order. Printable ones still go to the filter
-    # Input when it has focus (Textual leaves keys an Input consumes to it); arrows and Enter
-    # work from the filter too.
     BINDINGS = [
-        Binding("down,j", "list('cursor_down')", "down", show=False, priority=True),
-        Binding("up,k", "list('cursor_up')", "up", show=False, priority=True),
+        Binding("down", "list('cursor_down')", "down", show=False, priority=True),
+        Binding("up", "list('cursor_up')", "up", show=False, priority=True),
         Binding("pagedown", "list('cursor_page_down')", "page down", show=False, priority=True),
         Binding("pageup", "list('cursor_page_up')", "page up", show=False, priority=True),
         Binding("home", "list('cursor_first')", "first", show=False, priority=True),
         Binding("end", "list('cursor_last')", "last", show=False, priority=True),
         Binding("enter", "open_current", "open", priority=True),
-        Binding("slash", "filter", "filter", id="filter", priority=True),
-        Binding("question_mark", "help", "help", id="help", priority=True),
-        Binding("q", "app.quit", "quit", id="quit", priority=True),
+        Binding("backspace", "erase", "erase", show=False, priority=True),
         Binding("escape", "clear_filter", "clear filter", show=False, priority=True),
     ]
 
@@ -41,15 +45,19 @@ class ArticleListScreen(Screen):
         super().__init__()
         self.rows: list[Progress] = []
         self.text_index: TextIndex | None = None
+        self.query_text = ""
+        self.filtering = False  # while True, letters are the query; j, k, q, ? are letters too
+        bind_query_keys(self._bindings)
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary")
-        yield Input(placeholder="/ filter by title or text", id="filter")
+        yield Static(id="filter")
         yield ArticleList(id="articles")
         yield StatusBar(id="status")
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).hints = "Enter open · / filter · ? help · q quit"
+        self.query_one(StatusBar).hints = "Enter open · type to filter · ? help · q quit"
+        self.show_filter()
         self.query_one(ArticleList).focus()  # the rows are read on screen resume, which follows
 
     def on_screen_resume(self) -> None:
@@ -77,64 +85,87 @@ class ArticleListScreen(Screen):
         bar = Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim")
         summary = Text.assemble(
             Text(f" {self.app.annotator}", style="bold"),
-            f" · {total} article{'' if total == 1 else 's'} · ", Text(f"{done} done", style="green"), f" · {doing} in progress · ",
-            f"{claims} claim{'' if claims == 1 else 's'}  ", bar, f" {100 * done // total if total else 0}%")
+            f" · {total} article{'' if total == 1 else 's'} · ", Text(f"{done} done", style="green"),
+            f" · {doing} in progress · ", f"{claims} claim{'' if claims == 1 else 's'}  ", bar,
+            f" {100 * done // total if total else 0}%")
         self.query_one("#summary", Static).update(summary)
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload()
 
-    # -- filter -----------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
-    def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.value = ""
-        self.query_one(ArticleList).focus()
-
-    def on_key(self, event) -> None:
-        """Typing a letter on the list starts the filter with it."""
-        if self.focused is self.query_one(ArticleList) and event.is_printable and event.character \
-                and event.character.isalnum() and event.key not in ("j", "k", "q", "g", "G"):
-            field = self.query_one("#filter", Input)
-            field.focus()
-            field.insert_text_at_cursor(event.character)
-            event.stop()
-
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        query = event.value.strip()
-        articles = self.query_one(ArticleList)
-        articles.set_filter(query)
-        self.search_texts(query)
+    # -- keys -------------------------------------------------------------------------------
 
     def action_list(self, action: str) -> None:
         getattr(self.query_one(ArticleList), f"action_{action}")()
 
-    def action_open_current(self) -> None:
-        articles = self.query_one(ArticleList)
-        if articles.current is not None:
-            self.open_article(articles.current.article.id)
+    def action_character(self, ch: str) -> None:
+        """A printable key: part of the query while filtering, else a command or the query's start."""
+        key = key_of(ch)
+        if not self.filtering and key in COMMAND_KEYS:
+            command = COMMAND_KEYS[key]
+            if command == "quit":
+                self.app.exit(0)
+            elif command == "help":
+                self.action_help()
+            elif command == "filter":
+                self.filtering = True
+                self.show_filter()
+            else:
+                self.action_list(command)
+            return
+        if not self.filtering and ch == " ":
+            return
+        self.filtering = True
+        self.set_query(self.query_text + ch)
+
+    def action_erase(self) -> None:
+        if self.filtering:
+            self.set_query(self.query_text[:-1])
+
+    def action_clear_filter(self) -> None:
+        self.filtering = False
+        self.set_query("")
+
+    def set_query(self, query: str) -> None:
+        self.query_text = query
+        self.show_filter()
+        needle = query.strip()
+        self.query_one(ArticleList).set_filter(needle)
+        if len(needle) >= TEXT_SEARCH_MIN:
+            self.search_texts(needle)
+
+    def show_filter(self) -> None:
+        line = Text(" ")
+        if self.filtering:
+            line.append("filter: ", style="bold")
+            line.append(self.query_text)
+            line.append("▏", style="blink")
+            line.append("   Backspace erase · Esc clear · Enter open", style="dim")
+        else:
+            line.append("type to filter by title or text (j/k move, q quit, / filter with those letters)",
+                        style="dim")
+        self.query_one("#filter", Static).update(line)
 
     @work(exclusive=True, thread=True, group="text-search")
     def search_texts(self, query: str) -> None:
-        if len(query) < 3:
-            return
         if self.text_index is None:
             self.text_index = TextIndex(self.app.store)
         hits = self.text_index.search(query)
         self.app.call_from_thread(self._apply_hits, query, hits)
 
     def _apply_hits(self, query: str, hits: set[str]) -> None:
-        if self.query_one("#filter", Input).value.strip() == query:
+        if self.query_text.strip() == query:
             self.query_one(ArticleList).set_filter(query, hits)
 
     # -- opening -------------------------------------------------------------------------------
 
+    def action_open_current(self) -> None:
+        current = self.query_one(ArticleList).current
+        if current is not None:
+            self.open_article(current.article.id)
+
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
-        self.open_article(message.article_id)
+        self.open_article(message.article_id)  # a mouse click or double-click on a row
 
     def open_article(self, article_id: str) -> None:
         from .reader_screen import ReaderScreen

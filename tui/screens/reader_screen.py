@@ -14,7 +14,7 @@ from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from annotations.editing import ArticleSession
 from annotations.normalize import strip_controls
@@ -31,7 +31,7 @@ SYNC_SENTENCES_UP_TO = 30_000  # characters; longer texts are split in a worker
 
 # Priority bindings are resolved by the app the moment a key arrives, in order: keys typed ahead
 # (fast typists, keys bunched by an SSH link) act on the screen they were meant for, even while a
-# screen is still being pushed. Printable keys still reach a focused Input (Textual filters them).
+# screen is still being pushed (see also screens/query_keys.py).
 READER_BINDINGS = [
     Binding("j,down", "next_sentence", "next sentence", id="next_sentence", priority=True),
     Binding("k,up", "prev_sentence", "previous sentence", id="prev_sentence", priority=True),
@@ -81,7 +81,6 @@ class ReaderScreen(Screen):
             with Vertical(id="main"):
                 yield Static(id="title")
                 yield ArticleTextView(id="text")
-                yield Input(placeholder="search the text (Enter: next match, Escape: close)", id="search")
             yield ClaimsPanel(self.app.schema, id="claims")
         yield StatusBar(id="status")
 
@@ -89,7 +88,6 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(StatusBar).hints = "1/2/3 tag · j/k move · ? help · Esc list"
-        self.query_one("#search", Input).display = False
         self._shown = True
         self.show()
         self.query_one(ArticleTextView).focus()
@@ -372,10 +370,6 @@ class ReaderScreen(Screen):
         self.query_one(StatusBar).saved(f"marked done: {strip_controls(done_title)[:30]} → next")
 
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.display:
-            self.close_search()
-            return
         self.app.pop_screen()
 
     def action_help(self) -> None:
@@ -386,34 +380,32 @@ class ReaderScreen(Screen):
     # -- search -------------------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        from .search_bar import SearchBar
 
-    def close_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = False
-        self.matches = []
-        self.query_one(ArticleTextView).set_matches([])
-        self.query_one(ArticleTextView).focus()
+        self.app.push_screen(SearchBar(self))
 
-    @on(Input.Changed, "#search")
-    def search_changed(self, event: Input.Changed) -> None:
-        needle = event.value.casefold()
+    def search_for(self, query: str) -> int:
+        """Mark every match of ``query`` (case-insensitive); returns how many."""
+        needle = query.casefold()
         self.matches = find_all(self.session.text, needle) if needle else []
-        self.query_one(ArticleTextView).set_matches(self.matches)
-        self.say(f"{len(self.matches)} matches" if needle else "")
+        if self._shown:
+            self.query_one(ArticleTextView).set_matches(self.matches)
+        return len(self.matches)
 
-    @on(Input.Submitted, "#search")
-    def search_next(self) -> None:
+    def search_next(self) -> str:
+        """Select the next match after the selection; says where it is."""
         if not self.matches:
-            self.say("no match")
-            return
+            return "no match"
         start = self.session.selection[0]
         nxt = next((m for m in self.matches if m[0] > start), self.matches[0])
         self.move(self.session.select, *nxt)
-        n = self.matches.index(nxt) + 1
-        self.say(f"match {n} of {len(self.matches)} — Enter next, Esc back to tagging")
+        return f"match {self.matches.index(nxt) + 1} of {len(self.matches)} · Enter next · Esc back to tagging"
+
+    def end_search(self) -> None:
+        """The selection stays on the match (ready to tag); the match marks go."""
+        self.matches = []
+        if self._shown:
+            self.query_one(ArticleTextView).set_matches([])
 
 
 def find_all(text: str, needle: str, limit: int = 10_000) -> list[tuple[int, int]]:
