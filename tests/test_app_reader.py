@@ -149,13 +149,14 @@ async def test_note_on_a_claim(seeded_store, schema):
     app = ClaimtagApp(seeded_store, schema, "alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_reader(app, pilot)
-        await pilot.press("1", "e")
+        for key in ["1", "e", *"TASS", "space", *"quote", "enter"]:  # one burst, as over a slow link
+            app.simulate_key(key)
         await pilot.pause()
-        await pilot.press(*"TASS quote", "enter")
+        await pilot.press("e", "backspace", "backspace", "space", "é", "enter")
         await pilot.pause()
-        assert claims(seeded_store)[0].note == "TASS quote"
-        await pilot.press("e", "escape")  # cancel keeps the note
-        assert claims(seeded_store)[0].note == "TASS quote"
+        assert claims(seeded_store)[0].note == "TASS quo é"
+        await pilot.press("e", "x", "escape")  # cancel keeps the note
+        assert claims(seeded_store)[0].note == "TASS quo é"
 
 
 async def test_search_selects_matches(seeded_store, schema):

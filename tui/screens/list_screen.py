@@ -22,7 +22,7 @@ from annotations.text_index import TextIndex
 from ..messages import StoreChanged
 from ..widgets.article_list import ArticleList
 from ..widgets.status_bar import StatusBar
-from .query_keys import bind_query_keys, key_of
+from .line_prompt import bind_query_keys, key_of
 
 COMMAND_KEYS = {"j": "cursor_down", "k": "cursor_up", "q": "quit", "question_mark": "help", "slash": "filter"}
 TEXT_SEARCH_MIN = 3  # characters before article texts are searched too (titles are searched at once)

@@ -1,35 +1,22 @@
-"""A one-line note on the claim under the cursor."""
+"""A one-line note on the claim under the cursor: Enter saves, Escape cancels."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
-
 from annotations.normalize import strip_controls
 
+from .line_prompt import LinePrompt
 
-class NoteScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+class NoteScreen(LinePrompt):
+    PROMPT = " note: "
+    HINT = "Enter save · Esc cancel · Backspace erase"
 
     def __init__(self, note: str, quote: str):
-        super().__init__()
-        self.note = note
-        self.quote = quote
+        super().__init__(note)
+        self.message = f"on “{strip_controls(quote)[:40]}…”" if len(quote) > 40 else f"on “{strip_controls(quote)}”"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(Text("Note on: ", style="bold") + Text(strip_controls(self.quote)[:200]), id="quote")
-            yield Input(value=self.note, placeholder="note (Enter saves, Escape cancels)", id="note")
+    def changed(self) -> None:
+        self.message = ""
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(strip_controls(event.value).strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submitted(self) -> None:
+        self.dismiss(strip_controls(self.text).strip())

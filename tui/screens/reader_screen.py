@@ -31,7 +31,7 @@ SYNC_SENTENCES_UP_TO = 30_000  # characters; longer texts are split in a worker
 
 # Priority bindings are resolved by the app the moment a key arrives, in order: keys typed ahead
 # (fast typists, keys bunched by an SSH link) act on the screen they were meant for, even while a
-# screen is still being pushed (see also screens/query_keys.py).
+# screen is still being pushed (prompts do the same for text: screens/line_prompt.py).
 READER_BINDINGS = [
     Binding("j,down", "next_sentence", "next sentence", id="next_sentence", priority=True),
     Binding("k,up", "prev_sentence", "previous sentence", id="prev_sentence", priority=True),

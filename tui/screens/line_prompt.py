@@ -1,0 +1,95 @@
+"""A one-line prompt at the bottom of the screen that never drops a key typed ahead.
+
+A Textual ``Input`` takes its keys from its own message queue, after the app has already run
+the priority bindings of keys typed later in the same burst: "/hsbc" then Escape closed the
+search before the query was typed. Here every printable ASCII character is a priority binding
+of the prompt itself, resolved in order as keys arrive; other characters (é, 中) come through
+``on_key``. Enter submits, Escape cancels, Backspace erases.
+"""
+
+from __future__ import annotations
+
+import string
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.keys import _character_to_key
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from annotations.normalize import strip_controls
+
+QUERY_CHARACTERS = string.ascii_letters + string.digits + " .,-'\":;!()&_?/%$#@+=*<>[]{}"
+
+
+def bind_query_keys(bindings: BindingsMap, action: str = "character") -> None:
+    """Bind each printable ASCII character to ``action(ch)`` as a priority binding."""
+    for ch in QUERY_CHARACTERS:
+        bindings.bind(_character_to_key(ch), f"{action}({ch!r})", show=False, priority=True)
+
+
+def key_of(ch: str) -> str:
+    return _character_to_key(ch)
+
+
+class LinePrompt(ModalScreen[str | None]):
+    """Subclasses set PROMPT and HINT and may override changed() / submitted()."""
+
+    PROMPT = "> "
+    HINT = "Enter · Esc"
+    BINDINGS = [
+        Binding("enter", "submit", "submit", priority=True),
+        Binding("backspace", "erase", "erase", show=False, priority=True),
+        Binding("escape", "cancel", "cancel", priority=True),
+    ]
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.text = text
+        self.message = ""
+        bind_query_keys(self._bindings)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="prompt")
+
+    def on_mount(self) -> None:
+        self._composed = True
+        self.draw()
+
+    def draw(self) -> None:
+        if not getattr(self, "_composed", False):  # keys typed ahead arrive before the widgets exist
+            return
+        line = Text(self.PROMPT, style="bold")
+        line.append(strip_controls(self.text))
+        line.append("▏", style="blink")
+        line.append(f"  {self.message or self.HINT}", style="dim")
+        self.query_one("#prompt", Static).update(line)
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.changed()
+        self.draw()
+
+    def action_character(self, ch: str) -> None:
+        self.set_text(self.text + ch)
+
+    def on_key(self, event) -> None:
+        if event.is_printable and event.character and event.character.isprintable():
+            event.stop()
+            self.set_text(self.text + event.character)
+
+    def action_erase(self) -> None:
+        self.set_text(self.text[:-1])
+
+    def action_submit(self) -> None:
+        self.submitted()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def changed(self) -> None:
+        """The text changed."""
+
+    def submitted(self) -> None:
+        self.dismiss(self.text)
