@@ -336,3 +336,21 @@ async def test_typing_on_the_list_filters_and_a_burst_of_keys_is_all_kept(seeded
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.session.article.id == OBSERVERS
     assert [c.quote for c in claims(seeded_store, OBSERVERS)] == ["HSBC"]
+
+
+async def test_done_prefers_the_next_untouched_article(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot, OBSERVERS)
+        await pilot.press("1", "escape")  # the second article is now in progress
+        reader = await open_reader(app, pilot, FIRST)
+        await pilot.press("d")
+        assert reader.session.article.id == "002_45969eb7d7822045"
+        for _ in range(3):
+            await pilot.press("d")  # 002, 003, 004 done: then the one still in progress
+        assert reader.session.article.id == OBSERVERS
+        await pilot.press("d")
+        await pilot.pause()
+        assert "marked done" in screen_text(app)
+        assert reader.session.article.id == OBSERVERS  # nothing left to open: stays
+    assert {s.status for s in seeded_store.states("alice")} == {"done"}

@@ -360,9 +360,11 @@ class ReaderScreen(Screen):
         ids = [r.article.id for r in rows]
         here = ids.index(self.article_id) if self.article_id in ids else -1
         ordered = rows[here + 1:] + rows[:here + 1]
-        nxt = next((r for r in ordered if r.status != "done"), None)
+        nxt = next((r for r in ordered if r.status == "todo"), None) \
+            or next((r for r in ordered if r.status != "done"), None)  # else one still in progress
         if nxt is None:
             self.query_one(StatusBar).saved("marked done — every article is done")
+            self.app.notify("Every article is done.", title="claimtag", timeout=6)
             self.refresh_view()
             return
         done_title = self.session.article.title
