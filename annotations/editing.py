@@ -32,6 +32,16 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
+def next_article(rows, current_id: str):
+    """After ``current_id`` is done: the next article (in list order, wrapping) still to do, else one
+    still in progress, else None. ``rows`` are ``Progress`` records."""
+    ids = [r.article.id for r in rows]
+    here = ids.index(current_id) if current_id in ids else -1
+    ordered = rows[here + 1:] + rows[:here]
+    return next((r for r in ordered if r.status == "todo"), None) \
+        or next((r for r in ordered if r.status != "done"), None)
+
+
 class ArticleSession:
     def __init__(self, store: Store, schema, article: Article, annotator: str,
                  sentences: list[tuple[int, int]] | None = None, history: History | None = None):

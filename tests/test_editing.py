@@ -147,3 +147,15 @@ def test_blank_selection_is_refused(seeded_store, schema):
 
 def test_line_spans_strip_blank_lines():
     assert line_spans("a b\n\n  c  \n") == [(0, 3), (7, 8)]
+
+
+def test_next_article_prefers_todo_then_in_progress_and_wraps(seeded_store):
+    from annotations.editing import next_article
+    from annotations.models import Progress
+
+    arts = seeded_store.articles()
+    rows = [Progress(a, st, 0) for a, st in zip(arts, ["done", "in progress", "done", "todo", "done"])]
+    assert next_article(rows, arts[0].id).article.id == arts[3].id
+    assert next_article(rows, arts[3].id).article.id == arts[1].id  # no todo left but itself
+    rows = [Progress(a, "done", 0) for a in arts]
+    assert next_article(rows, arts[2].id) is None

@@ -16,9 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from annotations.editing import ArticleSession
+from annotations.editing import ArticleSession, next_article
 from annotations.normalize import strip_controls
 from annotations.sentences import cached_sentence_spans
+from annotations.text_index import find_all
 from annotations.storage import StoreError
 
 from ..messages import SentencesReady, StoreChanged
@@ -357,11 +358,7 @@ class ReaderScreen(Screen):
             self.query_one(StatusBar).saved("marked done")
             self.refresh_view()
             return
-        ids = [r.article.id for r in rows]
-        here = ids.index(self.article_id) if self.article_id in ids else -1
-        ordered = rows[here + 1:] + rows[:here + 1]
-        nxt = next((r for r in ordered if r.status == "todo"), None) \
-            or next((r for r in ordered if r.status != "done"), None)  # else one still in progress
+        nxt = next_article(rows, self.article_id)
         if nxt is None:
             self.query_one(StatusBar).saved("marked done — every article is done")
             self.app.notify("Every article is done.", title="claimtag", timeout=6)
@@ -388,8 +385,7 @@ class ReaderScreen(Screen):
 
     def search_for(self, query: str) -> int:
         """Mark every match of ``query`` (case-insensitive); returns how many."""
-        needle = query.casefold()
-        self.matches = find_all(self.session.text, needle) if needle else []
+        self.matches = find_all(self.session.text, query)
         if self._shown:
             self.query_one(ArticleTextView).set_matches(self.matches)
         return len(self.matches)
@@ -408,17 +404,3 @@ class ReaderScreen(Screen):
         self.matches = []
         if self._shown:
             self.query_one(ArticleTextView).set_matches([])
-
-
-def find_all(text: str, needle: str, limit: int = 10_000) -> list[tuple[int, int]]:
-    """Case-insensitive matches as (start, end) offsets into ``text`` (offsets of the original text)."""
-    folded = text.casefold()
-    if len(folded) != len(text):  # casefold changed lengths (ß -> ss): fall back to lower()
-        folded = text.lower()
-        if len(folded) != len(text):
-            folded = text
-    out, i = [], folded.find(needle)
-    while i != -1 and len(out) < limit:
-        out.append((i, i + len(needle)))
-        i = folded.find(needle, i + 1)
-    return out
