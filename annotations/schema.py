@@ -3,9 +3,8 @@
 Read from a TOML file (``--schema FILE``, else ``claimtag.toml`` in the project folder, else the
 built-in ``default_schema.toml``, whose comments document the format). Every problem is a
 ``SchemaError`` whose message is ``FILE:LINE: problem``, raised before any UI starts.
-Key names are Textual key names ("j", "L", "down", "ctrl+r", "slash"); a single punctuation
-character is accepted and stored under its Textual name ("/" -> "slash"), as Textual's bindings do.
-This module never imports textual.
+Key names and the default keys are in ``schema_keys``; finding the TOML line of a problem is
+``schema_lines``. This module never imports textual.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -23,28 +21,17 @@ from rich.errors import StyleSyntaxError
 from rich.style import Style
 
 from .normalize import strip_controls
+from .schema_keys import DEFAULT_KEYS, RESERVED_KEYS, key_problem, normalize_key
+from .schema_lines import TomlLines
 
-DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
-    "next_sentence": ("j", "down"), "prev_sentence": ("k", "up"),
-    "extend_end": ("l",), "shrink_end": ("h",), "extend_start": ("L",), "shrink_start": ("H",),
-    "next_claim": ("n",), "prev_claim": ("N",), "cycle_target": ("t",), "delete_claim": ("x",),
-    "edit_note": ("e",), "labels": ("a",), "done": ("d",), "undo": ("u",), "redo": ("ctrl+r",),
-    "search": ("slash",), "help": ("question_mark",), "back": ("escape",), "quit": ("q",),
-}
-RESERVED_KEYS = {"tab": "moving focus between panes", "shift+tab": "moving focus between panes"}
+__all__ = ["BUILTIN", "DEFAULT_KEYS", "RESERVED_KEYS", "Choice", "LabelSet", "Schema", "SchemaError",
+           "key_problem", "load_schema", "normalize_key", "parse_schema", "strip_controls_md"]
+
 TOP_LEVEL = ("guidelines", "default_type", "default_target", "targets", "claim_types", "stances",
              "labels", "keys")
 CHOICE_FIELDS = ("name", "key", "color", "style")
 LABEL_FIELDS = ("name", "choice", "values")
 BUILTIN = "built-in"
-
-_NAMED_KEYS = {"escape", "enter", "return", "tab", "space", "backspace", "left", "right", "up", "down",
-               "home", "end", "insert", "delete", "pageup", "pagedown"} | {f"f{i}" for i in range(1, 25)}
-_MODIFIERS = ("ctrl", "alt", "shift", "meta", "super", "hyper")
-# Textual's friendlier names for some characters (textual.keys.KEY_NAME_REPLACEMENTS).
-_CHAR_NAMES = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
-               "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}
-_NAME_CHARS = {v: k for k, v in _CHAR_NAMES.items()}
 
 
 class SchemaError(Exception):
@@ -125,113 +112,9 @@ def strip_controls_md(text: str) -> str:
     return "\n".join(strip_controls(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
-def normalize_key(key: str) -> str:
-    """A key as Textual names it: "/" -> "slash", " " -> "space"; other keys unchanged."""
-    if len(key) > 1 and "+" in key:
-        prefix, _, base = key.rpartition("+")
-        return f"{prefix}+{normalize_key(base)}" if len(base) == 1 else key
-    if len(key) != 1 or key.isalnum():
-        return key
-    if key == " ":
-        return "space"
-    try:
-        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
-    except ValueError:
-        return key
-    return _CHAR_NAMES.get(name, name)
-
-
-def key_problem(key: str) -> str | None:
-    """Why ``key`` (already normalised) is not a usable Textual key name, or None if it is."""
-    if len(key) == 1:
-        return None if key.isprintable() else f"key {key!r} is not a printable character"
-    *mods, base = key.split("+")
-    if any(m not in _MODIFIERS for m in mods) or len(set(mods)) != len(mods):
-        return f"key {key!r}: modifiers are {', '.join(_MODIFIERS)}, each once, joined by '+'"
-    if mods and len(base) == 1 and base.isupper():
-        return f"key {key!r}: use a lowercase letter after a modifier (e.g. {'+'.join(mods)}+shift+{base.lower()})"
-    if len(base) == 1 and (mods or base.isprintable()) or base in _NAMED_KEYS:
-        return None
-    unicode_name = _NAME_CHARS.get(base, base).replace("_", " ").upper()
-    try:
-        if len(unicodedata.lookup(unicode_name)) == 1 and base == base.lower():
-            return None
-    except KeyError:
-        pass
-    return (f"key {key!r} is not a key name (use one character, or a name such as "
-            "down, escape, f1, slash, ctrl+r)")
-
-
-class _Lines:
-    """Finds the line of an entry in the raw TOML text, for error messages (best effort)."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-        self.headers = [(i, m.group(1).strip(), m.group(0).lstrip().startswith("[["))
-                        for i, line in enumerate(self.lines)
-                        if (m := re.match(r"\s*\[\[?\s*([\w.\-\"' ]+?)\s*\]\]?\s*(#.*)?$", line))]
-
-    def _find(self, pattern: str, start: int = 0, end: int | None = None, nth: int = 0) -> int | None:
-        hits = [i for i in range(start, len(self.lines) if end is None else end)
-                if re.search(pattern, self.lines[i])]
-        return hits[nth] if nth < len(hits) else None
-
-    @staticmethod
-    def _assign(field: str, value: str | None = None) -> str:
-        lhs = rf"(^|[{{,\s.])[\"']?{re.escape(field)}[\"']?\s*="
-        return lhs + (rf"\s*[\"']{re.escape(value)}[\"']" if value is not None else "")
-
-    def _block_end(self, start: int, section: str) -> int:
-        later = [i for i, name, _ in self.headers if i > start and not name.startswith(section + ".")]
-        return later[0] if later else len(self.lines)
-
-    def top(self, field: str) -> int | None:
-        """1-based line of a top-level ``field = ...`` (or of its ``[field]`` table)."""
-        end = self.headers[0][0] if self.headers else len(self.lines)
-        i = self._find(r"^\s*[\"']?" + re.escape(field) + r"[\"']?\s*=", 0, end)
-        if i is None:
-            i = next((h for h, name, _ in self.headers if name == field), None)
-        return None if i is None else i + 1
-
-    def entry(self, section: str, index: int, field: str | None = None, value: str | None = None,
-              sub: int | None = None) -> int | None:
-        """1-based line of entry ``index`` of ``[[section]]`` (or of ``section = [{...}]``); then of
-        value ``sub`` in its ``values``; then of ``field`` (= ``value``) inside that."""
-        heads = [i for i, name, arr in self.headers if arr and name == section]
-        if heads:
-            start = heads[min(index, len(heads) - 1)]
-            end = self._block_end(start, section)
-        else:
-            top = self.top(section)
-            if top is None:
-                return None
-            start = top - 1  # an inline array ends where the next unindented line starts
-            end = self._find(r"^[A-Za-z_\"'\[]", top) or len(self.lines)
-            start = self._find(self._assign("name"), start, end, index) or start
-        if sub is not None:
-            marker = self._find(self._assign("values"), start, end)
-            if marker is None:
-                marker = next((i for i, n, _ in self.headers if start < i < end and n == f"{section}.values"),
-                              start)
-            start = self._find(self._assign("name"), marker, end, sub) or marker
-        if field is not None:
-            found = self._find(self._assign(field, value), start, end)
-            start = found if found is not None else start
-        return start + 1
-
-    def key_entry(self, action: str) -> int | None:
-        head = next((i for i, name, arr in self.headers if name == "keys" and not arr), None)
-        if head is not None:
-            i = self._find(self._assign(action), head + 1, self._block_end(head, "keys"))
-            if i is not None:
-                return i + 1
-        i = self._find(r"keys\s*\.\s*[\"']?" + re.escape(action) + r"[\"']?\s*=")
-        return i + 1 if i is not None else self.top("keys")
-
-
 class _Parser:
     def __init__(self, text: str, source: str):
-        self.where = _Lines(text)
+        self.where = TomlLines(text)
         self.source = source
 
     def fail(self, line: int | None, problem: str) -> SchemaError:
