@@ -13,30 +13,22 @@ Folders are walked recursively in sorted order, following symlinks but never int
 (a symlink back to an enclosing folder is reported once as a loop). Hidden files and folders are
 skipped, and so are files with other suffixes inside folders (named explicitly, they are refused).
 Each refused item is one ``Refusal``; everything else is still read. The article ``source`` is the path
-as given or walked.
+as given or walked. Reading one file's bytes in each format is ``readers.py``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import errno
-import json
-import math
 import os
-import re
 import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from .normalize import has_controls, normalize_text, sha256_text, strip_controls
+from .readers import SUFFIXES, Bad, check_binary, jsonl_line, printable, read_md, read_txt
 from .store import NewArticle, Store
-
-SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl"}
-TITLE_MAX = 200
-_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates (from JSON "\\ud800"): not storable as UTF-8
 
 
 @dataclass(frozen=True)
@@ -46,7 +38,7 @@ class Refusal:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = _printable(self.path)
+        where = printable(self.path)
         return f"{where}:{self.line}: {self.reason}" if self.line is not None else f"{where}: {self.reason}"
 
 
@@ -54,20 +46,6 @@ class Refusal:
 class ReadResult:
     articles: list[NewArticle] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
-
-
-def _printable(s: str) -> str:
-    """A path safe to print and store: undecodable bytes and control characters as escapes."""
-    s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in s)
-
-
-class _Bad(Exception):
-    """One refused item: raised inside a reader, turned into a Refusal."""
-
-    def __init__(self, reason: str, line: int | None = None):
-        super().__init__(reason)
-        self.reason, self.line = reason, line
 
 
 # -- walking ---------------------------------------------------------------------------------------
@@ -90,7 +68,7 @@ class _Reader:
         self.ids: dict[str, str] = {}  # id -> where it came from
 
     def refuse(self, path: str, reason: str, line: int | None = None) -> None:
-        self.result.refused.append(Refusal(_printable(path), reason, line))
+        self.result.refused.append(Refusal(printable(path), reason, line))
 
     def path(self, given: str) -> None:
         try:
@@ -124,7 +102,7 @@ class _Reader:
                 full = os.path.join(dirpath, name)
                 real = os.path.realpath(full)
                 if os.path.commonpath([real, here]) == real:
-                    self.refuse(full, f"symlink loop: points back to {_printable(real)}; not followed")
+                    self.refuse(full, f"symlink loop: points back to {printable(real)}; not followed")
                 elif real not in self.seen_dirs:
                     self.seen_dirs.add(real)
                     keep.append(name)
@@ -161,32 +139,32 @@ class _Reader:
             self.jsonl(path, data)
             return
         try:
-            article = _read_md(path, data) if kind == "md" else _read_txt(path, data)
-        except _Bad as bad:
+            article = read_md(path, data) if kind == "md" else read_txt(path, data)
+        except Bad as bad:
             self.refuse(path, bad.reason, bad.line)
             return
-        self.accept(article, _printable(path), path, None)
+        self.accept(article, printable(path), path, None)
 
     def jsonl(self, path: str, data: bytes) -> None:
         try:
-            _check_binary(data)
-        except _Bad as bad:
+            check_binary(data)
+        except Bad as bad:
             self.refuse(path, bad.reason)
             return
         if not data.strip():
             self.refuse(path, "empty file")
             return
-        stem = _printable(Path(path).stem)
+        stem = printable(Path(path).stem)
         offset = 0
         for lineno, raw in enumerate(data.split(b"\n"), start=1):
             start, offset = offset, offset + len(raw) + 1
             try:
-                article = _jsonl_line(path, stem, raw, start, lineno)
-            except _Bad as bad:
+                article = jsonl_line(path, stem, raw, start, lineno)
+            except Bad as bad:
                 self.refuse(path, bad.reason, lineno)
                 continue
             if article is not None:
-                self.accept(article, f"{_printable(path)}:{lineno}", path, lineno)
+                self.accept(article, f"{printable(path)}:{lineno}", path, lineno)
 
     def accept(self, article: NewArticle, where: str, path: str, line: int | None) -> None:
         first = self.ids.get(article.id)
@@ -195,204 +173,6 @@ class _Reader:
             return
         self.ids[article.id] = where
         self.result.articles.append(article)
-
-
-# -- decoding ---------------------------------------------------------------------------------------
-
-def _check_binary(data: bytes) -> None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _Bad("UTF-16/UTF-32 text, not UTF-8 (save it as UTF-8)")
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise _Bad(f"binary file (NUL byte at byte offset {nul})")
-
-
-def _decode(data: bytes, base: int = 0) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start:exc.start + 1].hex()
-        raise _Bad(f"not UTF-8 (byte 0x{bad} at byte offset {base + exc.start})") from None
-
-
-def _text_of(raw: str, empty: str = "empty file") -> tuple[str, int]:
-    text, removed = normalize_text(raw)
-    if not text.strip():
-        raise _Bad(f"{empty} (nothing but whitespace or control characters)" if raw.strip() else empty)
-    bad = _SURROGATE.search(text)
-    if bad:
-        raise _Bad(f"text is not valid Unicode (lone surrogate U+{ord(bad.group()):04X} at offset {bad.start()})")
-    return text, removed
-
-
-def _clean_str(value: str) -> str:
-    return _SURROGATE.sub("\ufffd", normalize_text(value)[0])
-
-
-def _clean_title(title: str) -> str:
-    title = " ".join(_clean_str(strip_controls(title)).split())
-    return title if len(title) <= TITLE_MAX else title[:TITLE_MAX - 1].rstrip() + "\u2026"
-
-
-def _first_line(text: str) -> str:
-    for line in text.split("\n"):
-        if line.strip():
-            return _clean_title(line)
-    return ""
-
-
-def _clean_id(value: Any, what: str = "id") -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise _Bad(f"{what} must be a string, not {type(value).__name__}")
-    ident = str(value).strip()
-    if not ident:
-        raise _Bad(f"{what} is empty")
-    if has_controls(ident) or "\n" in ident or "\t" in ident:
-        raise _Bad(f"{what} {_printable(ident)!r} contains control characters")
-    return _printable(ident) if _SURROGATE.search(ident) else ident
-
-
-def _read_txt(path: str, data: bytes) -> NewArticle:
-    if not data:
-        raise _Bad("empty file")
-    _check_binary(data)
-    text, removed = _text_of(_decode(data))
-    ident = _clean_id(Path(path).stem, "file name")
-    return NewArticle(ident, _first_line(text) or ident, _printable(path), text, {}, removed)
-
-
-# -- markdown ------------------------------------------------------------------------------------------
-
-_md_parser = None
-
-
-def _markdown():
-    global _md_parser
-    if _md_parser is None:
-        from markdown_it import MarkdownIt
-        from mdit_py_plugins.front_matter import front_matter_plugin
-
-        _md_parser = MarkdownIt("commonmark").use(front_matter_plugin)
-    return _md_parser
-
-
-def _jsonable(value: Any) -> Any:
-    """YAML values as JSON: dates and times as ISO strings, control characters removed from strings."""
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return _clean_str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)  # NaN / infinity are not JSON
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, dict):
-        return {_clean_str(str(k)): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((_jsonable(v) for v in value), key=repr)
-    if isinstance(value, bytes):
-        return value.hex()
-    return _clean_str(str(value))
-
-
-def _front_matter(content: str) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(content)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _Bad(f"broken front matter: {problem}", mark.line + 2 if mark else None) from None
-    except (ValueError, TypeError, RecursionError) as exc:  # e.g. a date that does not exist
-        raise _Bad(f"broken front matter: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise _Bad(f"front matter is not a mapping (it is a {type(data).__name__})")
-    return data
-
-
-def _read_md(path: str, data: bytes) -> NewArticle:
-    if not data:
-        raise _Bad("empty file")
-    _check_binary(data)
-    source = _decode(data).replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    tokens = _markdown().parse(source)
-    fields: dict[str, Any] = {}
-    body = source
-    if tokens and tokens[0].type == "front_matter":
-        fields = _front_matter(tokens[0].content)
-        pos = 0
-        for _ in range(tokens[0].map[1]):  # the body starts on the line after the closing ---
-            nl = source.find("\n", pos)
-            pos = len(source) if nl == -1 else nl + 1
-        body = source[pos:]
-        tokens = tokens[1:]
-    elif source.split("\n", 1)[0].rstrip() == "---":
-        raise _Bad("front matter opened with --- on line 1 is never closed", 1)
-    text, removed = _text_of(body, "empty text after the front matter" if body is not source else "empty file")
-    ident = fields.pop("id", None)
-    ident = _clean_id(ident, "front matter id") if ident is not None else _clean_id(Path(path).stem, "file name")
-    title = fields.pop("title", None)
-    title = _clean_title(str(title)) if title is not None else ""
-    if not title:
-        title = _first_heading(tokens) or _first_line(text) or ident
-    meta = {k: v for k, v in _jsonable(fields).items()}
-    return NewArticle(ident, title, _printable(path), text, meta, removed)
-
-
-def _first_heading(tokens) -> str:
-    for i, tok in enumerate(tokens[:-1]):
-        if tok.type == "heading_open":
-            inline = tokens[i + 1]
-            parts = [c.content if c.type in ("text", "code_inline") else " " if c.type.endswith("break") else ""
-                     for c in inline.children or []]
-            title = _clean_title("".join(parts))
-            if title:
-                return title
-    return ""
-
-
-# -- jsonl ------------------------------------------------------------------------------------------------
-
-def _jsonl_line(path: str, stem: str, raw: bytes, start: int, lineno: int) -> NewArticle | None:
-    line = _decode(raw, start)
-    if lineno == 1:
-        line = line.lstrip("\ufeff")
-    if not line.strip():
-        return None
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise _Bad(f"bad JSON ({exc.msg} at column {exc.colno})") from None
-    except (ValueError, RecursionError):
-        raise _Bad("bad JSON (nested too deeply)") from None
-    if not isinstance(obj, dict):
-        raise _Bad(f"not a JSON object (a {type(obj).__name__})")
-    if "text" not in obj:
-        raise _Bad('"text" is missing')
-    if not isinstance(obj["text"], str):
-        raise _Bad(f'"text" is not a string (a {type(obj["text"]).__name__})')
-    meta = obj.get("meta")
-    if meta is None:
-        meta = {}
-    elif not isinstance(meta, dict):
-        raise _Bad(f'"meta" is not an object (a {type(meta).__name__})')
-    title = obj.get("title")
-    if title is not None and not isinstance(title, str):
-        raise _Bad(f'"title" is not a string (a {type(title).__name__})')
-    text, removed = _text_of(obj["text"], '"text" is empty')
-    if obj.get("id") is not None:
-        ident = _clean_id(obj["id"], '"id"')
-    else:
-        ident = f"{stem}-{sha256_text(text)[:12]}"
-    extra = {k: v for k, v in obj.items() if k not in ("text", "id", "title", "meta") and k not in meta}
-    meta = _jsonable({**meta, **extra})
-    title = _clean_title(title) if title else ""
-    return NewArticle(ident, title or _first_line(text) or ident, _printable(path), text, meta, removed)
 
 
 # -- entry points ---------------------------------------------------------------------------------------
