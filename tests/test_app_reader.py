@@ -354,3 +354,15 @@ async def test_done_prefers_the_next_untouched_article(seeded_store, schema):
         assert "marked done" in screen_text(app)
         assert reader.session.article.id == OBSERVERS  # nothing left to open: stays
     assert {s.status for s in seeded_store.states("alice")} == {"done"}
+
+
+async def test_no_color_keeps_claims_visible_by_text_style(seeded_store, schema, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("1", "j", "2", "o")
+        assert app.no_color
+        styles = [h.style for h in reader.highlights()]
+        assert [s.color for s in styles] == [None, None]  # no colour turned into an unreadable grey
+        assert styles[0].underline and styles[1].italic  # fact underlined, opinion in italics
