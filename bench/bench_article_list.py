@@ -17,13 +17,14 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.app import App, ComposeResult  # noqa: E402
-from textual.screen import Screen  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from annotations.models import Article, Progress  # noqa: E402
+from common import Refreshes, ms, percentile  # noqa: E402
 from tui.widgets.article_list import ArticleList  # noqa: E402
 
 N = 10_000
@@ -42,30 +43,15 @@ def make_rows(n: int) -> list[Progress]:
     return rows
 
 
-class Timings:
-    def __init__(self) -> None:
-        self.first_row: float | None = None
-        self.refresh_end: list[float] = []
-        self.refresh_work: list[float] = []
-
-
-TIMES = Timings()
+REFRESHES = Refreshes()
+FIRST_ROW: list[float] = []  # when the list first drew a data row
 _orig_render_line = ArticleList.render_line
-_orig_refresh = Screen._compositor_refresh
 
 
 def timed_render_line(self: ArticleList, y: int):
-    if TIMES.first_row is None and y > 0 and self.visible_count:
-        TIMES.first_row = time.perf_counter()
+    if not FIRST_ROW and y > 0 and self.visible_count:
+        FIRST_ROW.append(time.perf_counter())
     return _orig_render_line(self, y)
-
-
-def timed_refresh(self: Screen) -> None:
-    t0 = time.perf_counter()
-    _orig_refresh(self)
-    t1 = time.perf_counter()
-    TIMES.refresh_work.append(t1 - t0)
-    TIMES.refresh_end.append(t1)
 
 
 class BareApp(App):
@@ -88,34 +74,31 @@ class ListApp(App):
 
 
 async def first_frame_bare() -> float:
-    TIMES.refresh_end.clear()
+    REFRESHES.clear()
     t0 = time.perf_counter()
     async with BareApp().run_test(size=SIZE) as pilot:
         await pilot.pause()
-    return TIMES.refresh_end[0] - t0
+    return REFRESHES.ends[0] - t0
 
 
 async def run_list(rows: list[Progress]) -> dict[str, object]:
-    TIMES.first_row = None
-    TIMES.refresh_end.clear()
+    FIRST_ROW.clear()
+    REFRESHES.clear()
     app = ListApp(rows)
     t0 = time.perf_counter()
     out: dict[str, object] = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        out["first_row"] = (TIMES.first_row or float("nan")) - t0
+        out["first_row"] = (FIRST_ROW[0] if FIRST_ROW else float("nan")) - t0
         lst = app.query_one(ArticleList)
         for label, keys in (("j", ["j"] * 200), ("pagedown", ["pagedown"] * 100), ("end/home", ["end", "home"] * 50)):
             latency, work = [], []
             for key in keys:
-                TIMES.refresh_end.clear()
-                TIMES.refresh_work.clear()
+                REFRESHES.clear()
                 t = time.perf_counter()
                 await pilot.press(key)
-                while not TIMES.refresh_end:
-                    await asyncio.sleep(0.0005)
-                latency.append(TIMES.refresh_end[0] - t)
-                work.append(sum(TIMES.refresh_work))
+                latency.append(await REFRESHES.next_after(t) - t)
+                work.append(sum(REFRESHES.work))
             out[label] = (latency, work)
         t = time.perf_counter()
         lst.set_rows(list(reversed(rows)))
@@ -130,18 +113,9 @@ async def run_list(rows: list[Progress]) -> dict[str, object]:
     return out
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
-def ms(x: float) -> str:
-    return f"{x * 1000:.1f} ms"
-
-
 def main() -> None:
     ArticleList.render_line = timed_render_line  # type: ignore[method-assign]
-    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+    REFRESHES.install()
     t = time.perf_counter()
     rows = make_rows(N)
     print(f"article list benchmark: {N} rows, {SIZE[0]}x{SIZE[1]} headless (built rows in {ms(time.perf_counter() - t)})")
@@ -153,8 +127,8 @@ def main() -> None:
     print(f"  first list row drawn ({N} rows): {ms(first)}  ({first / bare:.2f}x the bare app)")
     for label in ("j", "pagedown", "end/home"):
         latency, work = res[label]
-        print(f"  key {label:<9} press->screen p50 {ms(statistics.median(latency))}  p95 {ms(pct(latency, 95))}"
-              f"   repaint work p50 {ms(statistics.median(work))}  p95 {ms(pct(work, 95))}")
+        print(f"  key {label:<9} press->screen p50 {ms(statistics.median(latency))}  p95 {ms(percentile(latency, .95))}"
+              f"   repaint work p50 {ms(statistics.median(work))}  p95 {ms(percentile(work, .95))}")
     print(f"  set_rows({N}):  {ms(res['set_rows'])}")
     filt = res["set_filter"]
     print(f"  set_filter on {N} rows: first {ms(filt[0])} (builds the search keys), "

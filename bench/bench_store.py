@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from annotations.models import ArticleState, Claim, now_iso  # noqa: E402
 from annotations.normalize import sha256_text  # noqa: E402
 from annotations.storage import dumps_lines  # noqa: E402
 from annotations.store import STORE_MARKER, STORE_SCHEMA_VERSION, Store, bucket_of  # noqa: E402
+from common import Row, percentile  # noqa: E402
 
 WORDS = ("the of and to in a is that for on with as by at from it was be are this said AI model chips "
          "policy export Beijing Washington market growth data compute open source startup lab "
@@ -31,8 +33,6 @@ WORDS = ("the of and to in a is that for on with as by at from it was be are thi
 TYPES, STANCES = ("fact", "opinion", "prediction"), ("favor", "against", "neutral")
 TARGETS = ("Chinese AI", "US AI policy")
 ANNOTATOR = "alice"
-
-Row = tuple[str, str, str]  # (measure, figure, target or note)
 
 
 def synthetic_text(rng: random.Random) -> str:
@@ -117,11 +117,6 @@ def new_claim(rng: random.Random, built: dict[str, Any], n_articles: int) -> Cla
     start, end = random_span(rng, text)
     return Claim(id=Store.new_claim_id(), article_id=aid, text_sha256=sha256_text(text), start=start, end=end,
                  quote=text[start:end], type="fact", stance="favor", target=TARGETS[0], annotator=ANNOTATOR)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def time_saves(store: Store, claims: list[Claim]) -> list[float]:

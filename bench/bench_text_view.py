@@ -20,12 +20,13 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rich.style import Style  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
-from textual.screen import Screen  # noqa: E402
 
+from common import Refreshes, ms, percentile  # noqa: E402
 from tui.widgets.text_view import ArticleTextView, Highlight  # noqa: E402
 
 SIZE = (120, 40)
@@ -70,22 +71,7 @@ def make_highlights(spans: list[tuple[int, int]], n: int) -> list[Highlight]:
     return out[:n]
 
 
-class Timings:
-    def __init__(self) -> None:
-        self.refresh_end: list[float] = []
-        self.refresh_work: list[float] = []
-
-
-TIMES = Timings()
-_orig_refresh = Screen._compositor_refresh
-
-
-def timed_refresh(self: Screen) -> None:
-    t0 = time.perf_counter()
-    _orig_refresh(self)
-    t1 = time.perf_counter()
-    TIMES.refresh_work.append(t1 - t0)
-    TIMES.refresh_end.append(t1)
+REFRESHES = Refreshes()
 
 
 class ViewApp(App):
@@ -97,15 +83,12 @@ async def measure_moves(pilot, view: ArticleTextView, targets: list[tuple[int, i
     latency, work = [], []
     for a, b in targets:
         await pilot.pause()
-        TIMES.refresh_end.clear()
-        TIMES.refresh_work.clear()
+        REFRESHES.clear()
         t = time.perf_counter()
         view.set_selection(a, b)
         call = time.perf_counter() - t
-        while not TIMES.refresh_end:
-            await asyncio.sleep(0.0005)
-        latency.append(TIMES.refresh_end[0] - t)
-        work.append(call + TIMES.refresh_work[0])
+        latency.append(await REFRESHES.next_after(t) - t)
+        work.append(call + REFRESHES.work[0])
     return latency, work
 
 
@@ -133,17 +116,8 @@ async def run(text: str, spans: list[tuple[int, int]], highlights: list[Highligh
     return out
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
-def ms(x: float) -> str:
-    return f"{x * 1000:.1f} ms"
-
-
 def main() -> None:
-    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+    REFRESHES.install()
     text = make_article()
     spans = sentences(text)
     highlights = make_highlights(spans, N_HIGHLIGHTS)
@@ -155,8 +129,8 @@ def main() -> None:
     for label in ("step", "jump"):
         latency, work = res[label]
         print(f"  set_selection {label:<4} x{len(latency)}: ->screen p50 {ms(statistics.median(latency))}"
-              f"  p95 {ms(pct(latency, 95))}   work p50 {ms(statistics.median(work))}"
-              f"  p95 {ms(pct(work, 95))}")
+              f"  p95 {ms(percentile(latency, .95))}   work p50 {ms(statistics.median(work))}"
+              f"  p95 {ms(percentile(work, .95))}")
 
 
 if __name__ == "__main__":
