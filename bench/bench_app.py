@@ -10,6 +10,7 @@ Prints figures, asserts nothing. Used by bench/bench.py (``python3 dev.py bench`
 3. A 1 MB article with 2,000 claims in the reader: time to open it, time until its sentences are
    ready (computed in a worker the first time), then key press -> end of the screen refresh that
    shows it, for j (next sentence), l / h (word), n (next claim), and 1 (tag: saves through the store).
+   In app_reader.py; the shared figures and refresh timing are in common.py.
 
 Run alone: .venv/bin/python bench/bench_app.py [--keep]
 """
@@ -20,8 +21,6 @@ import asyncio
 import gc
 import io
 import os
-import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -37,26 +36,21 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from textual.app import App, ComposeResult  # noqa: E402
-from textual.screen import Screen  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from annotations.corpus import add_paths  # noqa: E402
-from bench_store import build_store, percentile  # noqa: E402
 from annotations.editing import ArticleSession  # noqa: E402
-from annotations.models import ArticleState, Claim, now_iso  # noqa: E402
-from annotations.normalize import normalize_text  # noqa: E402
+from annotations.models import Claim  # noqa: E402
 from annotations.schema import load_schema  # noqa: E402
-from annotations.storage import dumps_lines  # noqa: E402
-from annotations.store import NewArticle, Store, bucket_of  # noqa: E402
+from annotations.store import Store  # noqa: E402
+from app_reader import reader_part  # noqa: E402
+# bench_store's ANNOTATOR: the 10,000 states and claims of its store are hers
+from bench_store import ANNOTATOR, build_store  # noqa: E402
+from common import SEEDS, Refreshes, Row, ms, wait_until  # noqa: E402
 from tui.app import ClaimtagApp  # noqa: E402
-from tui.screens.reader_screen import ReaderScreen  # noqa: E402
 from tui.widgets.article_list import ArticleList  # noqa: E402
 
-Row = tuple[str, str, str]
-SEEDS = ROOT / "seeds"
 SIZE = (80, 24)
-READER_SIZES = ((80, 24, 200), (160, 48, 100))  # columns, rows, j presses
-ANNOTATOR = "alice"  # bench_store's annotator: its 10,000 states and claims are hers
 BARE_TEXT = "bare textual app ready"
 BARE_SCRIPT = ("from textual.app import App\nfrom textual.widgets import Static\n"
                f"App.compose = lambda self: [Static({BARE_TEXT!r})]\nApp().run()\n")
@@ -67,7 +61,7 @@ BARE_SCRIPT = ("from textual.app import App\nfrom textual.widgets import Static\
 
 class Probe:
     def __init__(self) -> None:
-        self.refreshes: list[tuple[float, type]] = []  # (end of a compositor refresh, its screen's class)
+        self.frames = Refreshes()  # every compositor refresh: its end, work and screen's class
         self.marker: float | None = None  # when the awaited content was first drawn
         self.sentences: float | None = None  # when the reader got its real sentences
         self.saves: list[float] = []  # seconds per Store.save_claim
@@ -76,7 +70,7 @@ class Probe:
         self._undo: list[tuple[Any, str, Any]] = []
 
     def reset(self) -> None:
-        self.refreshes.clear()
+        self.frames.clear()
         self.marker = self.sentences = None
 
     def patch(self, owner: Any, name: str, make: Callable[[Any], Any]) -> None:
@@ -94,12 +88,7 @@ class Probe:
     def install(self) -> None:
         probe = self
         gc.callbacks.append(self.gc_callback)
-
-        def refresh(orig):
-            def timed(screen: Screen) -> None:
-                orig(screen)
-                probe.refreshes.append((time.perf_counter(), type(screen)))
-            return timed
+        self.frames.install()
 
         def row_drawn(orig):
             def timed(lst: ArticleList, y: int):
@@ -123,22 +112,20 @@ class Probe:
                     probe.saves.append(time.perf_counter() - t)
             return timed
 
-        self.patch(Screen, "_compositor_refresh", refresh)
         self.patch(ArticleList, "render_line", row_drawn)
         self.patch(ArticleSession, "set_sentences", sentences)
         self.patch(Store, "save_claim", save)
 
     def uninstall(self) -> None:
         gc.callbacks.remove(self.gc_callback)
-        self.refreshes.clear()
+        self.frames.uninstall()
         while self._undo:
             owner, name, original = self._undo.pop()
             setattr(owner, name, original)
 
     def frame_after(self, t: float, screen_type: type | None = None) -> float | None:
         """End of the first refresh (of a screen of ``screen_type``) that ended after ``t``."""
-        return next((end for end, s in self.refreshes
-                     if end >= t and (screen_type is None or issubclass(s, screen_type))), None)
+        return self.frames.first_after(t, screen_type)
 
 
 PROBE = Probe()
@@ -154,26 +141,6 @@ class BareStatic(Static):
 class BareApp(App):
     def compose(self) -> ComposeResult:
         yield BareStatic(BARE_TEXT)
-
-
-# --- figures --------------------------------------------------------------------------------------------
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def p50_p95(values: list[float]) -> str:
-    return f"{ms(statistics.median(values))} / {ms(percentile(values, .95))}"
-
-
-async def wait_until(condition: Callable[[], Any], timeout: float = 30.0) -> Any:
-    end = time.perf_counter() + timeout
-    while (value := condition()) is None:
-        if time.perf_counter() > end:
-            raise TimeoutError("the screen did not show it in time")
-        await asyncio.sleep(0.0005)
-    return value
 
 
 # --- 1 and 2: first frame, headless -------------------------------------------------------------------
@@ -241,90 +208,6 @@ def first_title(store_root: Path) -> str:
     return rows[0].article.title.strip()[:20]
 
 
-# --- 3: the reader on a 1 MB article with 2,000 claims ------------------------------------------------
-
-
-def big_article_store(root: Path, n_claims: int = 2_000) -> tuple[str, int]:
-    """A store with the seeds and one ~1 MB article carrying ``n_claims`` claims (bulk-written in the
-    store's format: 2,000 save_claim calls would each rewrite the growing bucket file)."""
-    from bench_text_view import make_article
-
-    store = Store(root)
-    add_paths(store, [SEEDS], out=io.StringIO(), err=io.StringIO())
-    text = normalize_text(make_article())[0]  # as `add` would store it (NFC)
-    aid = "big-article"
-    store.add_articles([NewArticle(aid, "A 1 MB article with 2,000 claims", "bench/big.txt", text, {})])
-    sha = store.article(aid).sha256
-    spans = [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+\.", text)]
-    rng = random.Random(5)
-    stamp = now_iso()
-    docs = {}
-    for k, i in enumerate(sorted(rng.sample(range(len(spans)), n_claims))):
-        a, b = spans[i]
-        a += len(text[a:b]) - len(text[a:b].lstrip())
-        claim = Claim(id=f"bench{k:05d}", article_id=aid, text_sha256=sha, start=a, end=b, quote=text[a:b],
-                      type=("fact", "opinion", "prediction")[k % 3], stance=("favor", "against", "neutral")[k % 3],
-                      target="Chinese AI", annotator=ANNOTATOR, created=stamp, updated=stamp)
-        docs[str(k + 1)] = claim.to_record()
-    bucket = bucket_of(aid)
-    for kind, table, data in (("claims", "claims", docs),
-                              ("states", "states", {"1": ArticleState(aid, ANNOTATOR, "in progress", {}, n_claims,
-                                                                      stamp).to_record()})):
-        path = root / kind / f"{bucket}.json"
-        assert not path.exists(), f"{path}: a seed shares the bucket"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps_lines({table: data}), encoding="utf-8")
-    check = Store(root, create=False)
-    assert len(check.claims(aid, ANNOTATOR)) == n_claims and check.state(aid, ANNOTATOR).n_claims == n_claims
-    return aid, len(text)
-
-
-async def press_latencies(pilot, keys: list[str]) -> list[float]:
-    """Per key: from pilot.press to the end of the first reader refresh after it."""
-    out = []
-    for key in keys:
-        await pilot.pause()
-        PROBE.refreshes.clear()
-        t = time.perf_counter()
-        await pilot.press(key)
-        end = await wait_until(lambda: PROBE.frame_after(t, ReaderScreen), timeout=5)
-        out.append(end - t)
-    return out
-
-
-async def reader_run(store_root: Path, schema, article_id: str, size: tuple[int, int],
-                     n: int = 200) -> dict[str, Any]:
-    """``n`` j presses, n/2 l/h, n/2 n, n/10 tags then as many undos."""
-    out: dict[str, Any] = {}
-    app = ClaimtagApp(Store(store_root, create=False), schema, ANNOTATOR)
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        PROBE.reset()
-        t0 = time.perf_counter()
-        app.push_screen(ReaderScreen(article_id))
-        out["open"] = await wait_until(lambda: PROBE.frame_after(t0, ReaderScreen)) - t0
-        out["sentences"] = await wait_until(lambda: PROBE.sentences, timeout=120) - t0
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen) and len(screen.session.claims) >= 2_000
-        out["n_sentences"] = len(screen.session.sentences)
-        PROBE.gc_pauses.clear()
-        out["j"] = await press_latencies(pilot, ["j"] * n)
-        out["l/h"] = await press_latencies(pilot, ["l", "l", "h", "h"] * (n // 8))
-        out["n"] = await press_latencies(pilot, ["n"] * (n // 2))
-        out["gc"] = list(PROBE.gc_pauses)
-        PROBE.saves.clear()
-        tags = []
-        for _ in range(n // 10):
-            await press_latencies(pilot, ["j"])
-            tags += await press_latencies(pilot, ["1"])
-        out["tag"] = tags
-        out["save"] = list(PROBE.saves)
-        out["undo"] = await press_latencies(pilot, ["u"] * len(tags))  # back to the 2,000 claims
-        out["claims_after"] = len(screen.session.claims)
-    return out
-
-
 # --- the section ------------------------------------------------------------------------------------
 
 
@@ -371,35 +254,6 @@ def big_store_part(workdir: Path, schema, tmux: Tmux | None, n_articles: int, st
     return rows
 
 
-def reader_part(workdir: Path, schema, step) -> list[Row]:
-    rows: list[Row] = []
-    root = workdir / "reader-store"
-    aid, length = big_article_store(root)
-    for i, (columns, lines, presses) in enumerate(READER_SIZES):
-        res = asyncio.run(reader_run(root, schema, aid, (columns, lines), presses))
-        where = f"{columns}x{lines}"
-        step(f"reader at {where} done")
-        if i == 0:
-            rows.append((f"reader, {length / 1e6:.1f} MB article, 2,000 claims, {where}: open", ms(res["open"]),
-                         "push_screen to the text on screen"))
-            rows.append(("  sentences ready (first time, worker)", ms(res["sentences"]),
-                         f"{res['n_sentences']:,} sentences; keys below are timed after"))
-        else:
-            rows.append((f"reader at {where}: open / sentences (cached)", f"{ms(res['open'])} / {ms(res['sentences'])}",
-                         ""))
-        for key, label in (("j", "j next sentence"), ("l/h", "l / h word"), ("n", "n next claim")):
-            rows.append((f"  {label} x{len(res[key])}, press -> screen p50 / p95", p50_p95(res[key]),
-                         "target p95 <= 50 ms"))
-        gc2 = res["gc"]
-        rows.append(("  gen-2 garbage collections during those keys", f"{len(gc2)}, max {ms(max(gc2, default=0))}",
-                     "each one stalls the key it falls in"))
-        rows.append((f"  1 tag x{len(res['tag'])}, press -> screen p50 / p95", p50_p95(res["tag"]),
-                     f"save_claim alone {p50_p95(res['save'])}"))
-        rows.append((f"  u undo x{len(res['undo'])} (deletes the tag), p50 / p95", p50_p95(res["undo"]),
-                     f"{res['claims_after']:,} claims after"))
-    return rows
-
-
 def claimtag_command() -> str:
     return str(Path(sys.executable).with_name("claimtag"))
 
@@ -415,7 +269,7 @@ def run(workdir: Path, log: Callable[[str], None] = print, repeat: int = 7, tmux
     tmux = Tmux() if shutil.which("tmux") else None
     parts = (("first frame, seed corpus", lambda: seeds_part(workdir, schema, tmux, repeat, tmux_repeat)),
              (f"first frame, {n_articles:,} articles", lambda: big_store_part(workdir, schema, tmux, n_articles, step)),
-             ("reader on a 1 MB article with 2,000 claims", lambda: reader_part(workdir, schema, step)))
+             ("reader on a 1 MB article with 2,000 claims", lambda: reader_part(workdir, schema, PROBE, step)))
     try:
         for name, part in parts:
             step(name)
