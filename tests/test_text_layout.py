@@ -213,3 +213,18 @@ def test_flatten_spans_matches_brute_force(spans):
         got = list(active[k]) if 0 <= k < len(active) else []
         assert got == covering
         assert (bisect_right(merged, x) % 2 == 1) == bool(covering)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=25))
+def test_flatten_fast_path_for_disjoint_spans_matches_the_general_one(pairs):
+    from tui.widgets.text_layout import _flatten_disjoint, _flatten_nested
+
+    spans, pos = [], 0
+    for gap, size in pairs:  # disjoint spans, some touching (gap 0), in shuffled input order
+        spans.append((pos + gap, pos + gap + size))
+        pos += gap + size
+    spans = spans[::2] + spans[1::2]
+    clamped = [(min(a, 500), min(b, 500)) for a, b in spans]
+    keep = [i for i, (a, b) in enumerate(clamped) if a < b]
+    assert _flatten_disjoint(clamped, keep) == _flatten_nested(clamped, keep)

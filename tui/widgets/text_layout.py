@@ -333,6 +333,12 @@ def flatten_spans(spans: Sequence[tuple[int, int]], length: int) -> tuple[list[i
     finds what covers it by bisecting `bounds`."""
     clamped = [(min(max(a, 0), length), min(max(b, 0), length)) for a, b in spans]
     keep = [i for i, (a, b) in enumerate(clamped) if a < b]
+    flat = _flatten_disjoint(clamped, keep)
+    return flat if flat is not None else _flatten_nested(clamped, keep)
+
+
+def _flatten_nested(clamped: list[tuple[int, int]], keep: list[int]) -> tuple[list[int], list[tuple[int, ...]]]:
+    """flatten_spans for spans that may overlap or nest."""
     rank = {i: r for r, i in enumerate(sorted(keep, key=lambda i: (clamped[i][0], -clamped[i][1], i)))}
     starting: dict[int, list[int]] = {}
     ending: dict[int, list[int]] = {}
@@ -349,6 +355,28 @@ def flatten_spans(spans: Sequence[tuple[int, int]], length: int) -> tuple[list[i
         for i in starting.get(p, ()):
             insort(current, (rank[i], i))
         active.append(tuple(i for _r, i in current))
+    return bounds, active
+
+
+def _flatten_disjoint(clamped: list[tuple[int, int]], keep: list[int]):
+    """The common case, claims that do not overlap, in one sorted pass (a 2,000-claim article is
+    re-flattened on every tag: ~1 ms instead of ~15). None when any two spans overlap."""
+    order = sorted(keep, key=lambda i: clamped[i])
+    bounds: list[int] = []
+    active: list[tuple[int, ...]] = []
+    end = None
+    for i in order:
+        a, b = clamped[i]
+        if end is not None and a < end:
+            return None
+        if end is not None and a == end:
+            active[-1] = (i,)  # touching spans: the gap of length 0 is replaced
+        else:
+            bounds.append(a)
+            active.append((i,))
+        bounds.append(b)
+        active.append(())
+        end = b
     return bounds, active
 
 
