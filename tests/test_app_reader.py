@@ -366,3 +366,19 @@ async def test_no_color_keeps_claims_visible_by_text_style(seeded_store, schema,
         styles = [h.style for h in reader.highlights()]
         assert [s.color for s in styles] == [None, None]  # no colour turned into an unreadable grey
         assert styles[0].underline and styles[1].italic  # fact underlined, opinion in italics
+
+
+async def test_list_filter_takes_non_ascii_characters(store, schema):
+    from annotations.store import NewArticle
+
+    store.add_articles([NewArticle("zh", "中国人工智能", "zh.txt", "中国人工智能 正在追赶。", {}),
+                        NewArticle("fr", "Économie", "fr.txt", "Le marché.", {})])
+    app = ClaimtagApp(store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("中", "国", "enter")
+        await pilot.pause()
+        assert app.screen.session.article.id == "zh"
+        await pilot.press("escape", "escape", "É", "enter")
+        await pilot.pause()
+        assert app.screen.session.article.id == "fr"

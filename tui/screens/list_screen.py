@@ -118,6 +118,13 @@ class ArticleListScreen(Screen):
         self.filtering = True
         self.set_query(self.query_text + ch)
 
+    def on_key(self, event) -> None:
+        """Characters without a binding (é, 中) still go into the query."""
+        if event.is_printable and event.character and event.character.isprintable() and not event.character.isascii():
+            event.stop()
+            self.filtering = True
+            self.set_query(self.query_text + event.character)
+
     def action_erase(self) -> None:
         if self.filtering:
             self.set_query(self.query_text[:-1])
