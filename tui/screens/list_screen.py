@@ -64,16 +64,34 @@ class ArticleListScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
+        """Read every article's progress now (first frame, back from the reader)."""
         try:
-            self.rows = self.app.store.progress(self.app.annotator)
+            rows = self.app.store.progress(self.app.annotator)
         except Exception as exc:  # a corrupt store file: say so, keep the screen
-            self.app.report_error(exc)
-            path = getattr(exc, "path", None)  # CorruptStoreFile: the file, short, on the screen's first line
-            what = f"store file {path.relative_to(self.app.store.root)} is unreadable" if path else str(exc)
-            self.query_one("#summary", Static).update(Text(f" cannot list the articles: {what}", style="bold red"))
+            self.show_error(exc)
             return
-        self.query_one(ArticleList).set_rows(self.rows)
+        self.show_rows(rows)
+
+    @work(thread=True, exclusive=True, group="progress")
+    def reload_in_background(self) -> None:
+        """Another process saved: re-read progress off the UI thread (10,000 articles take ~150 ms)."""
+        try:
+            rows = self.app.store.progress(self.app.annotator)
+        except Exception as exc:
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[Progress]) -> None:
+        self.rows = rows
+        self.query_one(ArticleList).set_rows(rows)
         self.show_summary()
+
+    def show_error(self, exc: Exception) -> None:
+        self.app.report_error(exc)
+        path = getattr(exc, "path", None)  # CorruptStoreFile: the file, short, on the screen's first line
+        what = f"store file {path.relative_to(self.app.store.root)} is unreadable" if path else str(exc)
+        self.query_one("#summary", Static).update(Text(f" cannot list the articles: {what}", style="bold red"))
 
     def show_summary(self) -> None:
         total = len(self.rows)
@@ -91,7 +109,7 @@ class ArticleListScreen(Screen):
         self.query_one("#summary", Static).update(summary)
 
     def on_store_changed(self, message: StoreChanged) -> None:
-        self.reload()
+        self.reload_in_background()
 
     # -- keys -------------------------------------------------------------------------------
 
