@@ -413,4 +413,9 @@ def _state_copy(rec: dict[str, Any]) -> ArticleState:
 
 
 def _safe_name(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "_"
+    """A file name for an annotator's log: readable, and short enough for any file system
+    (a long or odd name keeps 40 characters plus a hash of the whole name, so names never collide)."""
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in name).lstrip(".") or "_"
+    if safe != name or len(safe) > 40:
+        safe = f"{safe[:40]}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+    return safe

@@ -256,3 +256,18 @@ def test_many_articles_added_to_one_bucket_at_once(tmp_path: Path):
     assert {r.article_id: r.outcome for r in again} == {ids[0]: "new version", ids[1]: "new version",
                                                          "x-new": "added"}
     assert len(store.articles()) == 7 and store.article(ids[0]).old_versions and store.check() == []
+
+
+def test_any_annotator_name_gets_its_own_log_file(tmp_path):
+    from annotations.models import Claim
+    from annotations.store import NewArticle, Store
+
+    store = Store(tmp_path / "s")
+    store.add_articles([NewArticle("a", "A", "a.txt", "One claim here.", {})])
+    art = store.article("a")
+    names = ["alice", "x" * 300, "ann/../../etc", "José", "jose", "Jos_"]
+    for name in names:
+        store.save_claim(Claim(store.new_claim_id(), "a", art.sha256, 0, 3, "One", "fact", "favor", "T", name))
+    logs = sorted(p.name for p in (store.root / "log").glob("*.jsonl"))
+    assert len([n for n in logs if n != "claimtag.jsonl"]) == len(names)  # no two names share a log
+    assert "alice.jsonl" in logs and all(len(n) < 80 and "/" not in n for n in logs)
