@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from tinydb import Query, where
+from tinydb import where
 from tinydb.queries import QueryLike
 from tinydb.table import Document, Table
 
@@ -390,10 +390,32 @@ def recount(claims: Table, states: Table, article_id: str, annotators: set[str],
             states.update({"n_claims": n, "status": status, "updated": stamp}, doc_ids=[old.doc_id])
 
 
+class _Match:
+    """The TinyDB query "every field named has the value given", as TinyDB's ``QueryLike`` protocol
+    describes custom queries (callable, hashable, optionally not cacheable). One plain call per
+    document: on a bucket holding a 2,000-claim article, TinyDB's ``where(a) == x & where(b) == y``
+    cost ~9 ms per save and ``Query().fragment`` ~6 ms; this is a fraction of that."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, match: dict[str, Any]):
+        self.items = tuple(match.items())
+
+    def __call__(self, doc: Any) -> bool:
+        for key, value in self.items:
+            if doc.get(key) != value:
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def is_cacheable(self) -> bool:
+        return False  # other processes change the files: never cache (FreshTable keeps no cache either)
+
+
 def _is(**match: Any) -> QueryLike:
-    """The TinyDB query "every field named has the value given": one ``Query().fragment`` test per
-    document, 3-4x cheaper than ``where(a) == x & where(b) == y`` on a 2,000-claim bucket."""
-    return Query().fragment(match)
+    return _Match(match)
 
 
 def _put(table: Table, old: Document | None, record: dict[str, Any]) -> None:
