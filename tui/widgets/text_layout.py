@@ -333,8 +333,7 @@ def flatten_spans(spans: Sequence[tuple[int, int]], length: int) -> tuple[list[i
     finds what covers it by bisecting `bounds`."""
     clamped = [(min(max(a, 0), length), min(max(b, 0), length)) for a, b in spans]
     keep = [i for i, (a, b) in enumerate(clamped) if a < b]
-    flat = _flatten_disjoint(clamped, keep)
-    return flat if flat is not None else _flatten_nested(clamped, keep)
+    return _flatten_clusters(clamped, keep)
 
 
 def _flatten_nested(clamped: list[tuple[int, int]], keep: list[int]) -> tuple[list[int], list[tuple[int, ...]]]:
@@ -358,25 +357,40 @@ def _flatten_nested(clamped: list[tuple[int, int]], keep: list[int]) -> tuple[li
     return bounds, active
 
 
-def _flatten_disjoint(clamped: list[tuple[int, int]], keep: list[int]):
-    """The common case, claims that do not overlap, in one sorted pass (a 2,000-claim article is
-    re-flattened on every tag: ~1 ms instead of ~15). None when any two spans overlap."""
-    order = sorted(keep, key=lambda i: clamped[i])
+def _flatten_clusters(clamped: list[tuple[int, int]], keep: list[int]) -> tuple[list[int], list[tuple[int, ...]]]:
+    """Cut the spans into clusters of overlapping ones; a lone span is two bounds, only real
+    overlaps go through the general sweep. A 2,000-claim article is re-flattened after every tag:
+    ~1-2 ms this way instead of ~15 ms for the sweep over everything."""
     bounds: list[int] = []
     active: list[tuple[int, ...]] = []
-    end = None
-    for i in order:
-        a, b = clamped[i]
-        if end is not None and a < end:
-            return None
-        if end is not None and a == end:
-            active[-1] = (i,)  # touching spans: the gap of length 0 is replaced
+
+    def add(point: int, covering: tuple[int, ...]) -> None:
+        if bounds and bounds[-1] == point:
+            active[-1] = covering  # the previous cluster ended where this one starts
         else:
-            bounds.append(a)
-            active.append((i,))
-        bounds.append(b)
-        active.append(())
-        end = b
+            bounds.append(point)
+            active.append(covering)
+
+    def emit(cluster: list[int]) -> None:
+        if len(cluster) == 1:
+            a, b = clamped[cluster[0]]
+            add(a, (cluster[0],))
+            add(b, ())
+            return
+        for point, covering in zip(*_flatten_nested(clamped, cluster)):
+            add(point, covering)
+
+    cluster: list[int] = []
+    end = -1
+    for i in sorted(keep, key=lambda i: clamped[i]):
+        a, b = clamped[i]
+        if cluster and a >= end:
+            emit(cluster)
+            cluster = []
+        cluster.append(i)
+        end = max(end, b) if len(cluster) > 1 else b
+    if cluster:
+        emit(cluster)
     return bounds, active
 
 
