@@ -322,3 +322,24 @@ async def test_focus_style_is_picked_up():
         view.focus()
         await pilot.pause()
         assert view.render_line(0)._segments[0].style.bgcolor.triplet == (0x12, 0x34, 0x56)
+
+
+async def test_changing_a_few_highlights_redraws_exactly_like_a_full_render():
+    text = "\n".join(f"Sentence {i} says something about AI policy." for i in range(60))
+    spans = [(text.index(f"Sentence {i} "), text.index(f"Sentence {i} ") + 12) for i in range(0, 60, 3)]
+    before = [Highlight(a, b, RED) for a, b in spans]
+    new = (text.index("Sentence 4 "), text.index("Sentence 4 ") + 30)
+    after = [*before[:5], Highlight(*new, BLUE_BOLD), *before[6:]]  # one added, one removed
+    app = ViewApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = await show(pilot, text, before)
+        for y in range(20):
+            view.render_line(y)  # fill the line cache
+        view.set_highlights(after)
+        await pilot.pause()
+        incremental = [cells(view.render_line(y)) for y in range(20)]
+        view.set_document(text, after)
+        await pilot.pause()
+        full = [cells(view.render_line(y)) for y in range(20)]
+    assert incremental == full
+    assert any(is_red(st) for row in full for _t, st in row)

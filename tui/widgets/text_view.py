@@ -135,9 +135,14 @@ class ArticleTextView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
         if tuple(highlights) == self._highlights:
             return  # unchanged (the app re-sends them after every save): keep the cached lines
+        changed = set(self._highlights).symmetric_difference(highlights)
         self._set_highlights(highlights)
-        self._cache.clear()
-        self.refresh()
+        if len(changed) <= 32:  # a tag, a type change, an undo: redraw only the lines they cover
+            for h in changed:
+                self._refresh_span((h.start, h.end))
+        else:
+            self._cache.clear()
+            self.refresh()
 
     def set_matches(self, matches: Sequence[tuple[int, int]]) -> None:
         self._match_bounds = merge_spans(matches, len(self._text))
