@@ -300,7 +300,6 @@ async def test_keys_remapped_in_the_schema_file_drive_the_reader(seeded_store, t
 
 
 async def test_claims_on_an_older_text_are_reported_not_shifted(seeded_store, schema):
-    from dataclasses import replace as dc_replace
 
     from annotations.store import NewArticle
 

@@ -222,7 +222,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", deny)
-    ok = write(tmp_path / "ok.txt", "fine")
+    write(tmp_path / "ok.txt", "fine")
     res = read_paths([tmp_path])
     assert reasons(res) == [f"{p}: unreadable file: permission denied"]
     assert [a.id for a in res.articles] == ["ok"]

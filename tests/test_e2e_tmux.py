@@ -4,7 +4,6 @@ then the claim found in `claimtag export`."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys

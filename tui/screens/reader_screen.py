@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.actions import SkipAction
 from textual.binding import Binding
