@@ -269,11 +269,16 @@ class ArticleSession:
         return edit
 
     def _after_history(self, edit: Edit | None, undo: bool) -> None:
-        self.reload()
+        """Apply the step to what we hold (re-reading a big article's bucket takes ~15 ms); a step
+        on another article (history spans articles) changes nothing shown here."""
         if isinstance(edit, ClaimEdit):
-            claim = (edit.before if undo else edit.after) or edit.after or edit.before
+            shown, target = (edit.after, edit.before) if undo else (edit.before, edit.after)
+            claim = target or shown
             if claim is not None and claim.article_id == self.article.id:
+                self._replace_local(shown, target)
                 self.selection = (claim.start, claim.end)
+        elif isinstance(edit, StateEdit) and edit.before.article_id == self.article.id:
+            self.state = self.store.state(self.article.id, self.annotator)
 
 
 class _Pairs:

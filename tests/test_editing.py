@@ -159,3 +159,21 @@ def test_next_article_prefers_todo_then_in_progress_and_wraps(seeded_store):
     assert next_article(rows, arts[3].id).article.id == arts[1].id  # no todo left but itself
     rows = [Progress(a, "done", 0) for a in arts]
     assert next_article(rows, arts[2].id) is None
+
+
+def test_undo_of_an_edit_in_another_article_leaves_this_one_alone(seeded_store, schema):
+    from annotations.history import History
+
+    history = History(seeded_store)
+    first = ArticleSession(seeded_store, schema, seeded_store.article("000_ecb1173961431c24"), "alice",
+                           history=history)
+    first.tag("favor")
+    here = ArticleSession(seeded_store, schema, seeded_store.article(ARTICLE), "alice", history=history)
+    here.tag("against")
+    here.undo()  # this article's claim
+    here.undo()  # the other article's claim, through the shared history
+    assert here.claims == [] and seeded_store.claims("000_ecb1173961431c24") == []
+    here.redo()
+    assert here.claims == [] and len(seeded_store.claims("000_ecb1173961431c24")) == 1
+    here.redo()
+    assert [c.stance for c in here.claims] == ["against"] == [c.stance for c in seeded_store.claims(ARTICLE)]
