@@ -73,9 +73,13 @@ async def press_latencies(pilot, probe, keys: list[str]) -> list[float]:
     return out
 
 
+TAGS = 40
+
+
 async def reader_run(store_root: Path, schema, probe, article_id: str, size: tuple[int, int],
                      n: int = 200) -> dict[str, Any]:
-    """``n`` j presses, n/2 l/h, n/2 n, n/10 tags then as many undos."""
+    """``n`` j presses, n/2 l/h, n/2 n, TAGS tags then as many undos (enough for a p95 that is not
+    simply the slowest of a handful)."""
     out: dict[str, Any] = {}
     app = ClaimtagApp(Store(store_root, create=False), schema, ANNOTATOR)
     async with app.run_test(size=size) as pilot:
@@ -96,7 +100,7 @@ async def reader_run(store_root: Path, schema, probe, article_id: str, size: tup
         out["gc"] = list(probe.gc_pauses)
         probe.saves.clear()
         tags = []
-        for _ in range(n // 10):
+        for _ in range(TAGS):
             await press_latencies(pilot, probe, ["j"])
             tags += await press_latencies(pilot, probe, ["1"])
         out["tag"] = tags
@@ -130,7 +134,7 @@ def reader_part(workdir: Path, schema, probe, step: Callable[[str], None]) -> li
         rows.append(("  gen-2 garbage collections during those keys", f"{len(gc2)}, max {ms(max(gc2, default=0))}",
                      "each one stalls the key it falls in"))
         rows.append((f"  1 tag x{len(res['tag'])}, press -> screen p50 / p95", p50_p95(res["tag"]),
-                     f"save_claim alone {p50_p95(res['save'])}"))
+                     f"target p95 <= 50 ms; save_claim alone {p50_p95(res['save'])}"))
         rows.append((f"  u undo x{len(res['undo'])} (deletes the tag), p50 / p95", p50_p95(res["undo"]),
-                     f"{res['claims_after']:,} claims after"))
+                     f"target p95 <= 50 ms; {res['claims_after']:,} claims after"))
     return rows

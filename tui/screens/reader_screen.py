@@ -129,6 +129,7 @@ class ReaderScreen(Screen):
             self.split_sentences(session.article.sha256, session.text)
         self.count_stale()
         self.load_side_list()
+        self.show_title()
         self.refresh_panels()
         if self.stale:
             self.say(f"⚠ {self.stale} claims were made on an older text of this article")
@@ -231,15 +232,18 @@ class ReaderScreen(Screen):
         view.set_selection(*self.session.selection, scroll=scroll)
         self.refresh_panels()
 
-    def refresh_panels(self) -> None:
-        if not self._shown:
-            return
-        session = self.session
-        article = session.article
+    def show_title(self) -> None:
+        """Once per article: a Static's update re-lays the screen out, too dear for every save."""
+        article = self.session.article
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(strip_controls(article.title) or article.id, style="bold")
         title.append(f"  {article.id} · {article.length:,} chars", style="dim")
         self.query_one("#title", Static).update(title)
+
+    def refresh_panels(self) -> None:
+        if not self._shown:
+            return
+        session = self.session
         self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state, self.stale)
 
     def after_save(self, what: str) -> None:
