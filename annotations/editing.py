@@ -55,6 +55,7 @@ class ArticleSession:
         self.sentences_exact = sentences is not None  # False: lines stand in until set_sentences
         self._sentence_starts = [s for s, _ in self.sentences]
         self.claims: list[Claim] = []
+        self.stale: list[Claim] = []
         self.state: ArticleState = ArticleState(article.id, annotator)
         self.reload()
         first = self.sentences[0] if self.sentences else (0, min(1, len(self.text)))
@@ -64,13 +65,12 @@ class ArticleSession:
     # -- data ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read claims and state (after another process changed them)."""
-        self.claims = [c for c in self.store.claims(self.article.id, self.annotator)
-                       if c.text_sha256 == self.article.sha256]
+        """Re-read claims and state (after another process changed them). Claims made on an older
+        text of the article go to ``stale``: shown as needing review, never drawn at shifted offsets."""
+        mine = self.store.claims(self.article.id, self.annotator)
+        self.claims = [c for c in mine if c.text_sha256 == self.article.sha256]
+        self.stale = [c for c in mine if c.text_sha256 != self.article.sha256]
         self.state = self.store.state(self.article.id, self.annotator)
-
-    def stale_claims(self) -> list[Claim]:
-        return [c for c in self.store.claims(self.article.id, self.annotator) if c.text_sha256 != self.article.sha256]
 
     def set_sentences(self, spans: list[tuple[int, int]]) -> None:
         """Swap in the real sentence boundaries; the selection stays where it is."""

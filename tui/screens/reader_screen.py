@@ -6,7 +6,6 @@ through the store at once and the status line says so.
 
 from __future__ import annotations
 
-from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -24,7 +23,8 @@ from annotations.storage import StoreError
 
 from ..messages import SentencesReady, StoreChanged
 from ..widgets.article_list import ArticleList
-from ..widgets.claims_panel import ClaimsPanel, stance_style
+from ..widgets.claim_styles import ClaimStyles
+from ..widgets.claims_panel import ClaimsPanel
 from ..widgets.status_bar import StatusBar
 from ..widgets.text_view import ArticleTextView, Highlight
 
@@ -64,8 +64,7 @@ class ReaderScreen(Screen):
     def __init__(self, article_id: str):
         super().__init__()
         self.matches: list[tuple[int, int]] = []
-        self.stale = 0  # claims on an older text of the article (see count_stale)
-        self._styles: dict[tuple[str, str], Style] = {}
+        self.claim_styles = ClaimStyles(self.app.schema, self.app.no_color)
         self._shown = False  # widgets exist and show the session
         # the session is ready before the screen mounts: keys typed ahead can already act on it
         self.session: ArticleSession = self.load_session(article_id)
@@ -127,20 +126,11 @@ class ReaderScreen(Screen):
         view.set_selection(*session.selection)
         if not session.sentences_exact:
             self.split_sentences(session.article.sha256, session.text)
-        self.count_stale()
         self.load_side_list()
         self.show_title()
         self.refresh_panels()
-        if self.stale:
-            self.say(f"⚠ {self.stale} claims were made on an older text of this article")
-
-    def count_stale(self) -> None:
-        """Claims of this annotator made on an older text of the article: counted when the article
-        opens and when another process changed the store, not on every keystroke."""
-        try:
-            self.stale = len(self.session.stale_claims())
-        except StoreError:
-            self.stale = 0
+        if session.stale:
+            self.say(f"⚠ {len(session.stale)} claims were made on an older text of this article")
 
     def say(self, message: str) -> None:
         if self._shown:
@@ -202,27 +192,13 @@ class ReaderScreen(Screen):
             except StoreError as exc:  # another process left a file we cannot read: keep what we show
                 self.app.report_error(exc)
                 return
-            self.count_stale()
             self.refresh_view()
             self.load_side_list(background=True)
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def claim_style(self, stance: str, type_: str) -> Style:
-        """Colour by stance, text style by type; one Style per pair, made once."""
-        key = (stance, type_)
-        style = self._styles.get(key)
-        if style is None:
-            schema = self.app.schema
-            style = stance_style(schema, stance, self.app.no_color)
-            ctype = schema.claim_type(type_)
-            if ctype and ctype.style:
-                style += Style.parse(ctype.style)
-            self._styles[key] = style
-        return style
-
     def highlights(self) -> list[Highlight]:
-        return [Highlight(c.start, c.end, self.claim_style(c.stance, c.type)) for c in self.session.claims]
+        return [Highlight(c.start, c.end, self.claim_styles(c.stance, c.type)) for c in self.session.claims]
 
     def refresh_view(self, scroll: bool = True) -> None:
         if not self._shown:
@@ -244,7 +220,7 @@ class ReaderScreen(Screen):
         if not self._shown:
             return
         session = self.session
-        self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state, self.stale)
+        self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state, len(session.stale))
 
     def after_save(self, what: str) -> None:
         self.app.note_own_save()
@@ -271,10 +247,8 @@ class ReaderScreen(Screen):
         fn(*args)
         if not self._shown:
             return
-        view = self.query_one(ArticleTextView)
-        view.set_selection(*self.session.selection)
-        self.query_one(ClaimsPanel).show(self.session.claims, self.session.claim_under_cursor(),
-                                         self.session.state, self.stale)
+        self.query_one(ArticleTextView).set_selection(*self.session.selection)
+        self.refresh_panels()
 
     def _leave_to_focused_list(self) -> None:
         """j/k/arrows belong to the side list or the claims panel when one of them has focus."""

@@ -11,13 +11,7 @@ from textual.widget import Widget
 from annotations.models import ArticleState, Claim
 from annotations.normalize import strip_controls
 
-
-def stance_style(schema, stance: str, no_color: bool = False) -> Style:
-    """The stance's colour; none under NO_COLOR, where a colour turned grey would only cost contrast."""
-    choice = schema.stance(stance)
-    if no_color or not (choice and choice.color):
-        return Style()
-    return Style(color=choice.color)
+from .claim_styles import stance_style
 
 
 class ClaimsPanel(Widget, can_focus=True):
