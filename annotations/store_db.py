@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Table
+from tinydb.queries import QueryLike
+from tinydb.table import Document, Table
 
 from .storage import AtomicJSONStorage, copy_json
 
@@ -113,3 +114,40 @@ class StoreDB(TinyDB):
 def open_db(path: Path) -> StoreDB:
     """A TinyDB over one store file, safe for several processes (see ``FreshTable``)."""
     return StoreDB(path, storage=AtomicJSONStorage)
+
+
+class Match:
+    """The TinyDB query "every field named has the value given", as TinyDB's ``QueryLike`` protocol
+    describes custom queries (callable, hashable, optionally not cacheable). One plain call per
+    document: on a bucket holding a 2,000-claim article, TinyDB's ``where(a) == x & where(b) == y``
+    cost ~9 ms per save and ``Query().fragment`` ~6 ms; this is a fraction of that."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, match: dict[str, Any]):
+        self.items = tuple(match.items())
+
+    def __call__(self, doc: Any) -> bool:
+        for key, value in self.items:
+            if doc.get(key) != value:
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def is_cacheable(self) -> bool:
+        return False  # other processes change the files: never cache (FreshTable keeps no cache either)
+
+
+def match(**fields: Any) -> QueryLike:
+    """A query for documents whose named fields have the given values."""
+    return Match(fields)
+
+
+def put(table: Table, old: Document | None, record: dict[str, Any]) -> None:
+    """Insert ``record``, or make the document ``old`` that record (fields it no longer has are dropped)."""
+    if old is None:
+        table.insert(record)
+    else:
+        table.update(lambda doc: (doc.clear(), doc.update(record)), doc_ids=[old.doc_id])
