@@ -72,13 +72,14 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_text(path: Path, data: str) -> None:
+def atomic_write_text(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that the file is either old or new, never partial; durable on return."""
     atomic_write_many([(Path(path), data)])
 
 
-def atomic_write_many(items: Iterable[tuple[Path, str]]) -> None:
+def atomic_write_many(items: Iterable[tuple[Path, str | bytes]]) -> None:
     """Several atomic writes with one sync round: all temp files are fsynced before any replace.
+    A ``str`` is written as UTF-8.
 
     Each file on its own is old or new, never partial; a crash between two replaces
     can leave the first file new and the second old."""
@@ -88,9 +89,9 @@ def atomic_write_many(items: Iterable[tuple[Path, str]]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with os.fdopen(fd, "wb") as fh:
                 os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes 0o600
-                fh.write(data)
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
                 fh.flush()
                 os.fsync(fh.fileno())
         for tmp, path in temps:
@@ -106,22 +107,24 @@ def atomic_write_many(items: Iterable[tuple[Path, str]]) -> None:
         fsync_dir(folder)
 
 
-def _doc_line(doc_id: str, doc: Any) -> str:
-    return f"  {json.dumps(doc_id)}: {json.dumps(doc, ensure_ascii=False)}"
+def _doc_line(doc_id: str, doc: Any) -> bytes:
+    return f"  {json.dumps(doc_id)}: {json.dumps(doc, ensure_ascii=False)}".encode("utf-8")
 
 
-Lines = dict[str, dict[str, str]]  # {table: {doc_id: the document's line in the file}}
+Lines = dict[str, dict[str, bytes]]  # {table: {doc_id: the document's line in the file, UTF-8}}
 
 
-def dumps_lines(data: Tables, reuse: tuple[Tables, Lines] | None = None, lines_out: Lines | None = None) -> str:
-    """TinyDB's {table: {doc_id: doc}} as JSON with one document per line.
+def dumps_lines(data: Tables, reuse: tuple[Tables, Lines] | None = None, lines_out: Lines | None = None) -> bytes:
+    """TinyDB's {table: {doc_id: doc}} as JSON (UTF-8) with one document per line.
 
     ``reuse``: (old data, its lines); a document that *is* (identity) the old document of
     its id is written as the old line instead of being serialised again. ``lines_out``
-    receives the lines of the text returned."""
+    receives the lines of the text returned. Built as bytes from bytes: one copy of the
+    file, where joining ``str`` lines cost several (a line with an emoji makes the whole
+    text 4 bytes a character) and an encoding: 3x slower on a 1 MB bucket."""
     old_data, old_lines = reuse or ({}, {})
-    tables = []
-    for table, docs in data.items():
+    parts = [b"{\n"]
+    for n, (table, docs) in enumerate(data.items()):
         known, known_lines = old_data.get(table, {}), old_lines.get(table, {})
         got = {}
         for k, v in docs.items():
@@ -129,38 +132,43 @@ def dumps_lines(data: Tables, reuse: tuple[Tables, Lines] | None = None, lines_o
             got[k] = line if line is not None else _doc_line(k, v)
         if lines_out is not None:
             lines_out[table] = got
-        body = ",\n".join(got.values())
-        tables.append(f"{json.dumps(table)}: {{\n{body}\n}}" if got else f"{json.dumps(table)}: {{}}")
-    return "{\n" + ",\n".join(tables) + "\n}\n"
+        name = json.dumps(table).encode("utf-8")
+        parts.append(b",\n" if n else b"")
+        if got:
+            parts += [name, b": {\n", b",\n".join(got.values()), b"\n}"]
+        else:
+            parts += [name, b": {}"]
+    parts.append(b"\n}\n")
+    return b"".join(parts)
 
 
-def split_lines(text: str, data: Tables) -> Lines | None:
+def split_lines(raw: bytes, data: Tables) -> Lines | None:
     """The line of each document of a file ``dumps_lines`` wrote; None for any other layout.
 
-    ``data`` is ``text`` parsed (document ids are whole numbers: ``parse_json`` checks)."""
-    lines = text.split("\n")
-    if lines[0] != "{":
+    ``data`` is ``raw`` parsed (document ids are whole numbers: ``parse_json`` checks)."""
+    lines = raw.split(b"\n")
+    if lines[0] != b"{":
         return None
     out: Lines = {}
     i = 1
     for table, docs in data.items():
-        name = json.dumps(table)
+        name = json.dumps(table).encode("utf-8")
         if not docs:
-            if not lines[i].startswith(f"{name}: {{}}"):
+            if not lines[i].startswith(name + b": {}"):
                 return None
             out[table], i = {}, i + 1
             continue
-        if lines[i] != f"{name}: {{":
+        if lines[i] != name + b": {":
             return None
         chunk = lines[i + 1:i + 1 + len(docs)]
         i += 1 + len(docs)
-        if len(chunk) != len(docs) or i >= len(lines) or not lines[i].startswith("}"):
+        if len(chunk) != len(docs) or i >= len(lines) or not lines[i].startswith(b"}"):
             return None
         got = {}
         for k, line in zip(docs, chunk):
-            if not line.startswith(f'  "{k}": {{'):
+            if not line.startswith(f'  "{k}": {{'.encode("ascii")):
                 return None
-            got[k] = line[:-1] if line[-1] == "," else line
+            got[k] = line[:-1] if line.endswith(b",") else line
         out[table], i = got, i + 1
     return out
 
@@ -313,23 +321,23 @@ class AtomicJSONStorage(Storage):
         else:
             write_together([(self, data)])
 
-    def prepare(self, data: Tables, read: bool = False) -> tuple[str, Lines]:
-        """The text to write for ``data`` and its line map; raises ``CorruptStoreFile`` if the file on disk
+    def prepare(self, data: Tables, read: bool = False) -> tuple[bytes, Lines]:
+        """The bytes to write for ``data`` and its line map; raises ``CorruptStoreFile`` if the file on disk
         does not parse (it is never replaced). ``read``: the file was read under the lock now held (in
         this batch), no need to read it again. Documents of the last snapshot keep their line."""
         with self._mutex:
             if not read:
                 self._disk_snapshot()
             if self._lines is None and self._data is not None:
-                self._lines = split_lines(self._raw.decode("utf-8"), self._data) or {}
+                self._lines = split_lines(self._raw, self._data) or {}
             reuse = (self._data or {}, self._lines or {})
         lines: Lines = {}
         return dumps_lines(data, reuse, lines), lines
 
-    def written(self, data: Tables, text: str, lines: Lines) -> None:
-        """Record that ``text`` (from ``prepare(data)``) is now the file and ``data`` its snapshot."""
+    def written(self, data: Tables, raw: bytes, lines: Lines) -> None:
+        """Record that ``raw`` (from ``prepare(data)``) is now the file and ``data`` its snapshot."""
         with self._mutex:
-            self._raw, self._data, self._lines = text.encode("utf-8"), data, lines
+            self._raw, self._data, self._lines = raw, data, lines
 
     def close(self) -> None:
         pass
@@ -340,6 +348,6 @@ def write_together(items: list[tuple[AtomicJSONStorage, Tables]], read: Iterable
     read under the lock held now (see ``prepare``)."""
     read = set(read)
     prepared = [storage.prepare(data, storage.path in read) for storage, data in items]  # all readable first
-    atomic_write_many([(storage.path, text) for (storage, _), (text, _) in zip(items, prepared)])
-    for (storage, data), (text, lines) in zip(items, prepared):
-        storage.written(data, text, lines)
+    atomic_write_many([(storage.path, raw) for (storage, _), (raw, _) in zip(items, prepared)])
+    for (storage, data), (raw, lines) in zip(items, prepared):
+        storage.written(data, raw, lines)

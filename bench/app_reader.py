@@ -55,7 +55,7 @@ def big_article_store(root: Path, n_claims: int = 2_000) -> tuple[str, int]:
         path = root / kind / f"{bucket}.json"
         assert not path.exists(), f"{path}: a seed shares the bucket"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps_lines({table: data}), encoding="utf-8")
+        path.write_bytes(dumps_lines({table: data}))
     check = Store(root, create=False)
     assert len(check.claims(aid, ANNOTATOR)) == n_claims and check.state(aid, ANNOTATOR).n_claims == n_claims
     return aid, len(text)

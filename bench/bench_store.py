@@ -95,7 +95,7 @@ def build_store(root: Path, n_articles: int = 10_000, per_article: int = 10, see
     for kind, table, data in (("corpus", "articles", corpus), ("claims", "claims", claims), ("states", "states", states)):
         (root / kind).mkdir(exist_ok=True)
         for b, docs in data.items():
-            (root / kind / f"{b}.json").write_text(dumps_lines({table: docs}), encoding="utf-8")
+            (root / kind / f"{b}.json").write_bytes(dumps_lines({table: docs}))
     return {"texts": texts, "claims": all_claims}
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -12,10 +11,12 @@ from annotations.schema import Schema
 from annotations.storage import StoreError
 from annotations.store import Store
 
+from .idle_gc import IdleCollector
 from .messages import StoreChanged
 from .screens.list_screen import ArticleListScreen
 
 POLL_SECONDS = 1.0
+IDLE_GC_TICK = 0.5
 
 
 class ClaimtagApp(App[int]):
@@ -33,6 +34,7 @@ class ClaimtagApp(App[int]):
         self.annotator = annotator
         self.history = History(store)
         self._signature = store.signature()
+        self.idle_gc = IdleCollector()
 
     def get_default_screen(self) -> ArticleListScreen:
         """The list is the first screen itself (no empty screen painted before it)."""
@@ -47,11 +49,17 @@ class ClaimtagApp(App[int]):
         for text, severity in self.startup_messages[-8:]:
             self.notify(text, severity=severity, timeout=12, markup=False)
         self.set_interval(POLL_SECONDS, self.poll_store)
-        self.call_after_refresh(gc.freeze)
+        # full garbage collections in the pauses between keys, not in a key press (see idle_gc)
+        self.call_after_refresh(self.idle_gc.start)
+        self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)
 
-    # gc.freeze(): what exists once the first screen is up (Textual, rich, modules: ~75,000 objects)
-    # lives as long as the app, so Python's full collections need not walk it again and again;
-    # bench_app saw them stall a key press by 40-90 ms. Objects made later are collected as usual.
+    def on_unmount(self) -> None:
+        self.idle_gc.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.idle_gc.input_seen()
+        await super().on_event(event)
 
     def poll_store(self) -> None:
         """Other processes' saves (another annotator, an import) show up without a restart."""

@@ -131,6 +131,7 @@ class ReaderScreen(Screen):
         self.refresh_panels()
         if session.stale:
             self.say(f"⚠ {len(session.stale)} claims were made on an older text of this article")
+        self.call_after_refresh(self.app.idle_gc.settle)  # the article's structures live while it is open
 
     def say(self, message: str) -> None:
         if self._shown:
@@ -144,6 +145,7 @@ class ReaderScreen(Screen):
     def on_sentences_ready(self, message: SentencesReady) -> None:
         if self.session.article.sha256 == message.sha256:
             self.session.set_sentences(message.spans)
+            self.app.idle_gc.settle()
 
     SIDE_LIST_MIN_WIDTH = 150  # the -very-wide breakpoint, where reader.tcss shows the list
 
