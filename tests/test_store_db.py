@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from tinydb import where
 
-from annotations.storage import CorruptStoreFile, batch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotations.storage import CorruptStoreFile, batch, dumps_lines, split_lines
 from annotations.store_db import open_db
 
 
@@ -111,3 +114,20 @@ def test_file_tinydb_cannot_use_is_refused_and_kept(tmp_path: Path, content: str
         table.insert({"id": "c2"})
     assert path.read_text(encoding="utf-8") == content
     assert [p.read_text(encoding="utf-8") for p in tmp_path.glob("b.json.corrupt-*")] == [content]
+
+
+_json_scalars = st.none() | st.booleans() | st.integers() | st.text()
+_docs = st.dictionaries(st.text(max_size=8), _json_scalars | st.lists(_json_scalars, max_size=3), max_size=4)
+_tables = st.dictionaries(st.text(max_size=8), st.dictionaries(st.integers(1, 10_000).map(str), _docs, max_size=5),
+                          max_size=3)
+
+
+@given(_tables)
+def test_lines_of_a_file_are_found_again(data):
+    """dumps_lines writes JSON that parses back to the data; split_lines finds each document's line in
+    it (CJK, emoji, quotes and newlines inside values included), and reusing them gives the same bytes."""
+    lines = {}
+    raw = dumps_lines(data, lines_out=lines)
+    assert json.loads(raw.decode("utf-8")) == data
+    assert split_lines(raw, data) == lines
+    assert dumps_lines(data, reuse=(data, lines)) == raw
