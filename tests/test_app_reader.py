@@ -381,3 +381,29 @@ async def test_list_filter_takes_non_ascii_characters(store, schema):
         await pilot.press("escape", "escape", "É", "enter")
         await pilot.pause()
         assert app.screen.session.article.id == "fr"
+
+
+async def test_claims_panel_numbers_and_marks_stay_right_when_claims_shift(seeded_store, schema):
+    """The panel reuses a claim's drawn rows while the claim, its number and the cursor mark are the
+    same: a claim tagged before the others must renumber them, and the mark must follow the cursor."""
+    from tui.widgets.claims_panel import ClaimsPanel
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("j", "j", "2", "j", "3")  # claims on sentences 3 and 4
+        await pilot.press("k", "k", "k", "1")  # then one on sentence 1, before them
+        await pilot.pause()
+        panel = app.screen.query_one(ClaimsPanel)
+        rows = [panel.render_line(y) for y in range(panel.content_size.height)]
+        heads = [strip.text for strip in rows if strip.text.lstrip().startswith("▌") and "→" in strip.text]
+        assert [h.split()[1:3] for h in heads] == [["1", "favor"], ["2", "against"], ["3", "neutral"]]
+        marked = [strip.text.split()[1] for strip in rows if any(seg.style and seg.style.reverse for seg in strip)
+                  and "→" in strip.text]
+        assert marked == ["1"]  # the cursor is on the new first claim
+        await pilot.press("n")
+        await pilot.pause()
+        rows = [panel.render_line(y) for y in range(panel.content_size.height)]
+        marked = [strip.text.split()[1] for strip in rows if any(seg.style and seg.style.reverse for seg in strip)
+                  and "→" in strip.text]
+        assert marked == ["2"]

@@ -1,11 +1,17 @@
 """The claims panel: this article's claims in text order, the one under the cursor marked,
-and the article's own labels and status. Draws only as many claims as fit."""
+and the article's own labels and status. Draws only as many claims as fit.
+
+A Line API widget (``render_line``): its lines are rich ``Text`` rendered straight to strips,
+once per change, and a claim's rows are reused while they stay the same. Returned as one
+``Text`` from ``render``, Textual converted and wrapped the whole panel again after every
+tag: ~6 ms of each key press at 160x48."""
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.strip import Strip
 from textual.widget import Widget
 
 from annotations.models import ArticleState, Claim
@@ -33,6 +39,10 @@ class ClaimsPanel(Widget, can_focus=True):
         self.current: Claim | None = None
         self.state: ArticleState | None = None
         self.stale = 0
+        self._strips: list[Strip] = []
+        self._strips_for: tuple | None = None  # what _strips show: (claims, current, state, stale, size)
+        self._base: Style | None = None
+        self._rows: dict[tuple, tuple[Claim, list[Strip]]] = {}  # (index, claim id, current): its strips
 
     def show(self, claims: list[Claim], current: Claim | None, state: ArticleState, stale: int = 0) -> None:
         if claims is self.claims and current == self.current and state == self.state and stale == self.stale:
@@ -81,26 +91,61 @@ class ClaimsPanel(Widget, can_focus=True):
                 row.stylize("reverse")
         return rows
 
-    def render(self) -> Text:
-        width = max(10, self.size.width - 2)
-        height = max(1, self.size.height)
-        header = self._labels_text()
-        header_lines = len(header.wrap(self.app.console, width))
-        out = Text()
-        out.append_text(header)
-        out.append("\n")
+    def _head_lines(self, width: int) -> list[Text]:
+        """The labels and status, then the claim count."""
+        lines = list(self._labels_text().wrap(self.app.console, width))
         title = f"{len(self.claims)} claim{'s' if len(self.claims) != 1 else ''}" if self.claims else "no claims yet — select a sentence, press 1/2/3"
-        out.append(title, style="bold underline" if self.claims else "dim")
-        room = height - header_lines - 1
+        lines.append(Text(title, style="bold underline" if self.claims else "dim", no_wrap=True, overflow="ellipsis"))
+        return lines
+
+    def _shown_claims(self, room: int, two_lines: bool) -> range:
+        """The claims that fit in ``room`` lines, the current one in the middle where it can be."""
         if room <= 0 or not self.claims:
-            return out
-        two_lines = height >= 12
-        per_claim = 2 if two_lines else 1
-        fit = max(1, room // per_claim)
+            return range(0)
+        fit = max(1, room // (2 if two_lines else 1))
         current = next((i for i, c in enumerate(self.claims) if self.current and c.id == self.current.id), 0)
         first = max(0, min(current - fit // 2, len(self.claims) - fit))
-        for i in range(first, min(len(self.claims), first + fit)):
-            for row in self._claim_rows(i, self.claims[i], width, two_lines):
-                out.append("\n")
-                out.append_text(row)
-        return out
+        return range(first, min(len(self.claims), first + fit))
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size
+        key = (self.claims, self.current, self.state, self.stale, width, height)
+        if key != self._strips_for:
+            if key[4:] != (self._strips_for or ())[4:]:
+                self._rows = {}  # another size: every row again
+            self._strips_for, self._strips = key, self._render_strips(width, height)
+        return self._strips[y] if y < len(self._strips) else Strip.blank(width, self._base_style())
+
+    def _render_strips(self, width: int, height: int) -> list[Strip]:
+        """The panel's lines as strips; a claim's rows are reused while the claim, its number and
+        the cursor mark on it stay the same (after a tag, most of the claims shown are)."""
+        console, base = self.app.console, self._base_style()
+
+        def strip(text: Text) -> Strip:
+            text.truncate(width, overflow="ellipsis")
+            return Strip(text.render(console), text.cell_len).apply_style(base).crop_extend(0, width, base)
+
+        strips = [strip(text) for text in self._head_lines(max(1, width))]
+        two_lines = height >= 12
+        rows: dict[tuple, tuple[Claim, list[Strip]]] = {}
+        for i in self._shown_claims(height - len(strips), two_lines):
+            claim = self.claims[i]
+            key = (i, claim.id, self.current is not None and claim.id == self.current.id)
+            got = self._rows.get(key)
+            if got is None or got[0] is not claim:
+                got = (claim, [strip(row) for row in self._claim_rows(i, claim, max(1, width), two_lines)])
+            rows[key] = got
+            strips += got[1]
+        self._rows = rows
+        return strips
+
+    def _base_style(self) -> Style:
+        """The panel's own style: Textual computes ``rich_style`` from the ancestors on every call."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips_for = self._base = None
+        self._rows = {}
