@@ -1,10 +1,8 @@
-"""Pure tests of tui.widgets.text_layout: wrapping in cells and offsets <-> (line, x)."""
+"""Pure tests of tui.widgets.text_layout: wrapping in cells and offsets <-> (line, x). Spans: test_spans.py."""
 
 from __future__ import annotations
 
 import re
-
-from bisect import bisect_right
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,13 +12,11 @@ from tui.widgets.text_layout import (
     cell_to_offset,
     cluster_start,
     display_text,
-    flatten_spans,
     is_safe,
     layout_text,
     line_cells,
     line_of,
     lines_between,
-    merge_spans,
     offset_to_cell,
     word_span,
 )
@@ -184,43 +180,3 @@ def test_display_text_is_safe_and_same_length(text):
     assert len(shown) == len(text)
     assert is_safe(shown)
     assert all(a == b for a, b in zip(text, shown) if a in "\n" or is_safe(a))
-
-
-def test_flatten_spans_orders_outer_to_inner():
-    bounds, active = flatten_spans([(2, 5), (0, 10), (5, 8), (3, 3), (9, 99)], 12)
-    assert bounds == [0, 2, 5, 8, 9, 10, 12]
-    assert active == [(1,), (1, 0), (1, 2), (1,), (1, 4), (4,), ()]
-
-
-def test_merge_spans():
-    assert merge_spans([(5, 8), (0, 2), (1, 3), (8, 9), (4, 4)], 100) == [0, 3, 5, 9]
-
-
-spans = st.lists(st.tuples(st.integers(-3, 40), st.integers(-3, 40)), max_size=12)
-
-
-@settings(max_examples=300, deadline=None)
-@given(spans)
-def test_flatten_spans_matches_brute_force(spans):
-    length = 35
-    bounds, active = flatten_spans(spans, length)
-    merged = merge_spans(spans, length)
-    clamp = [(min(max(a, 0), length), min(max(b, 0), length)) for a, b in spans]
-    for x in range(-2, length + 3):
-        covering = [i for i, (a, b) in enumerate(clamp) if a <= x < b]
-        covering.sort(key=lambda i: (clamp[i][0], -clamp[i][1], i))
-        k = bisect_right(bounds, x) - 1
-        got = list(active[k]) if 0 <= k < len(active) else []
-        assert got == covering
-        assert (bisect_right(merged, x) % 2 == 1) == bool(covering)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 80), st.integers(0, 20)), max_size=30))
-def test_flatten_by_clusters_matches_the_general_sweep(pairs):
-    from tui.widgets.text_layout import _flatten_nested, flatten_spans
-
-    spans = [(a, a + n) for a, n in pairs]  # overlapping, nested, touching, duplicated, empty
-    clamped = [(min(a, 90), min(b, 90)) for a, b in spans]
-    keep = [i for i, (a, b) in enumerate(clamped) if a < b]
-    assert flatten_spans(spans, 90) == _flatten_nested(clamped, keep)

@@ -23,7 +23,7 @@ from annotations.storage import StoreError
 
 from ..messages import SentencesReady, StoreChanged
 from ..widgets.article_list import ArticleList
-from ..widgets.claim_styles import ClaimStyles
+from ..widgets.claim_styles import ClaimHighlights, ClaimStyles
 from ..widgets.claims_panel import ClaimsPanel
 from ..widgets.status_bar import StatusBar
 from ..widgets.text_view import ArticleTextView, Highlight
@@ -64,7 +64,7 @@ class ReaderScreen(Screen):
     def __init__(self, article_id: str):
         super().__init__()
         self.matches: list[tuple[int, int]] = []
-        self.claim_styles = ClaimStyles(self.app.schema, self.app.no_color)
+        self.claim_highlights = ClaimHighlights(ClaimStyles(self.app.schema, self.app.no_color))
         self._shown = False  # widgets exist and show the session
         # the session is ready before the screen mounts: keys typed ahead can already act on it
         self.session: ArticleSession = self.load_session(article_id)
@@ -200,7 +200,7 @@ class ReaderScreen(Screen):
     # -- drawing --------------------------------------------------------------------------------
 
     def highlights(self) -> list[Highlight]:
-        return [Highlight(c.start, c.end, self.claim_styles(c.stance, c.type)) for c in self.session.claims]
+        return self.claim_highlights(self.session.claims)
 
     def refresh_view(self, scroll: bool = True) -> None:
         if not self._shown:

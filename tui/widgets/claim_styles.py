@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.style import Style
+
+from annotations.models import Claim
+
+from .text_view import Highlight
 
 
 def stance_style(schema, stance: str, no_color: bool = False) -> Style:
@@ -30,3 +36,25 @@ class ClaimStyles:
                 style += Style.parse(ctype.style)
             self._styles[(stance, type_)] = style
         return style
+
+
+class ClaimHighlights:
+    """The text view's highlights for a list of claims. A claim object seen last time keeps its
+    Highlight object, so after a tag the view finds the one change by identity instead of
+    comparing 2,000 highlights by value (see ``ArticleTextView.set_highlights``)."""
+
+    def __init__(self, styles: ClaimStyles):
+        self.styles = styles
+        self._made: dict[str, tuple[Claim, Highlight]] = {}
+
+    def __call__(self, claims: Sequence[Claim]) -> list[Highlight]:
+        made: dict[str, tuple[Claim, Highlight]] = {}
+        out = []
+        for claim in claims:
+            got = self._made.get(claim.id)
+            if got is None or got[0] is not claim:
+                got = (claim, Highlight(claim.start, claim.end, self.styles(claim.stance, claim.type)))
+            made[claim.id] = got
+            out.append(got[1])
+        self._made = made
+        return out
