@@ -20,7 +20,9 @@ IDLE_GC_TICK = 0.5
 
 
 class ClaimtagApp(App[int]):
-    CSS_PATH = ["styles/app.tcss", "styles/list.tcss", "styles/reader.tcss", "styles/modals.tcss"]
+    # the reader's and the dialogs' CSS load with their screens (ReaderScreen.CSS_PATH, ...): parsing
+    # and matching rules the first screen does not use made its first frame slower
+    CSS_PATH = ["styles/app.tcss", "styles/list.tcss"]
     TITLE = "claimtag"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+c", "quit", "quit", show=False, priority=True)]

@@ -37,6 +37,7 @@ def bindings_table(schema) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "../styles/modals.tcss"
     BINDINGS = [Binding("escape,q,question_mark", "close", "close", priority=True)]
 
     def compose(self) -> ComposeResult:

@@ -18,6 +18,7 @@ from annotations.storage import StoreError
 
 
 class LabelsScreen(ModalScreen[None]):
+    CSS_PATH = "../styles/modals.tcss"
     BINDINGS = [
         Binding("escape,enter,a", "close", "close", priority=True),
         Binding("down,j,tab", "move(1)", "next label set", show=False, priority=True),

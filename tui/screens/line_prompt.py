@@ -36,6 +36,8 @@ def key_of(ch: str) -> str:
 class LinePrompt(ModalScreen[str | None]):
     """Subclasses set PROMPT and HINT and may override changed() / submitted()."""
 
+    CSS_PATH = "../styles/modals.tcss"
+
     PROMPT = "> "
     HINT = "Enter · Esc"
     BINDINGS = [

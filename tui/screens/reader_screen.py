@@ -57,6 +57,7 @@ READER_BINDINGS = [
 
 
 class ReaderScreen(Screen):
+    CSS_PATH = "../styles/reader.tcss"
     BINDINGS = READER_BINDINGS
     AUTO_FOCUS = "#text"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-very-wide")]
