@@ -407,3 +407,45 @@ async def test_claims_panel_numbers_and_marks_stay_right_when_claims_shift(seede
         marked = [strip.text.split()[1] for strip in rows if any(seg.style and seg.style.reverse for seg in strip)
                   and "→" in strip.text]
         assert marked == ["2"]
+
+
+async def test_non_ascii_characters_and_pastes_in_a_burst_stay_in_order(store, schema):
+    """é, 中 and pasted text reach the filter and the prompts in order with the keys around them:
+    a burst "中国" Enter opens the Chinese article (not the first row), a pasted search runs before
+    the Enter after it, and a note typed in a burst keeps its accents."""
+    from textual import events
+
+    from annotations.store import NewArticle
+
+    store.add_articles([NewArticle("aa", "Another article", "a.txt", "Nothing here. Still nothing.", {}),
+                        NewArticle("zh", "中国人工智能", "zh.txt", "中国人工智能 正在追赶。 第二句。", {}),
+                        NewArticle("fr", "Économie", "fr.txt", "Le marché baisse. Les prix montent.", {})])
+
+    def key(ch: str) -> events.Key:
+        return events.Key(ch, ch)
+
+    app = ClaimtagApp(store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for event in [key("中"), key("国"), events.Key("enter", None)]:
+            app.post_message(event)
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.session.article.id == "zh"
+        for event in [events.Key("escape", None), events.Key("escape", None), events.Paste("Écon"),
+                      events.Key("enter", None), events.Key("slash", "/"), events.Paste("prix"),
+                      events.Key("enter", None), events.Key("escape", None), events.Key("1", "1"),
+                      events.Key("e", "e"),
+                      key("é"), key("t"), key("é"), events.Key("enter", None)]:
+            app.post_message(event)
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen.session.article.id == "fr"
+    (claim,) = claims(store, "fr")
+    assert claim.quote == "prix" and claim.note == "été"
+
+
+def test_a_pasted_line_loses_breaks_and_controls():
+    from tui.app import paste_line
+
+    assert paste_line("first\nsecond\r\nthird\x1b[31m") == "first second third[31m"

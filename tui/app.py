@@ -7,6 +7,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from annotations.history import History
+from annotations.normalize import strip_controls
 from annotations.schema import Schema
 from annotations.storage import StoreError
 from annotations.store import Store
@@ -61,7 +62,27 @@ class ClaimtagApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.idle_gc.input_seen()
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and await self._take_text(event):
+            return
         await super().on_event(event)
+
+    async def _take_text(self, event: events.Key | events.Paste) -> bool:
+        """Text for a screen that takes it (``take_text``: the list filter, the prompts), handled now,
+        in order with the keys around it. Forwarded to the focused widget like other unbound keys, a
+        character such as é or 中, or a paste, came after the priority bindings of keys typed later
+        in the same burst: "é" then Enter opened the list's first row. Printable ASCII is bound."""
+        take = getattr(self.screen, "take_text", None)
+        if take is None:
+            return False
+        if isinstance(event, events.Paste):
+            take(paste_line(event.text))
+            return True
+        ch = event.character
+        if not (ch and not ch.isascii() and ch.isprintable()):
+            return False
+        if not await self._check_bindings(event.key, priority=True):  # a key the schema binds (AZERTY é)
+            take(ch)
+        return True
 
     def poll_store(self) -> None:
         """Other processes' saves (another annotator, an import) show up without a restart."""
@@ -81,3 +102,8 @@ class ClaimtagApp(App[int]):
 
     def action_quit(self) -> None:
         self.exit(0)
+
+
+def paste_line(text: str) -> str:
+    """Pasted text for a one-line field: line breaks become spaces, control characters go."""
+    return strip_controls(" ".join(text.splitlines()))

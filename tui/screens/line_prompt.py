@@ -3,8 +3,8 @@
 A Textual ``Input`` takes its keys from its own message queue, after the app has already run
 the priority bindings of keys typed later in the same burst: "/hsbc" then Escape closed the
 search before the query was typed. Here every printable ASCII character is a priority binding
-of the prompt itself, resolved in order as keys arrive; other characters (é, 中) come through
-``on_key``. Enter submits, Escape cancels, Backspace erases.
+of the prompt itself, resolved in order as keys arrive; other characters (é, 中) and pastes come, just as
+promptly, through ``take_text`` (see ``ClaimtagApp._take_text``). Enter submits, Escape cancels, Backspace erases.
 """
 
 from __future__ import annotations
@@ -76,10 +76,9 @@ class LinePrompt(ModalScreen[str | None]):
     def action_character(self, ch: str) -> None:
         self.set_text(self.text + ch)
 
-    def on_key(self, event) -> None:
-        if event.is_printable and event.character and event.character.isprintable():
-            event.stop()
-            self.set_text(self.text + event.character)
+    def take_text(self, text: str) -> None:
+        """Characters without a binding (é, 中) and pastes, from the app (ClaimtagApp._take_text)."""
+        self.set_text(self.text + text)
 
     def action_erase(self) -> None:
         self.set_text(self.text[:-1])

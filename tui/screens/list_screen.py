@@ -136,12 +136,11 @@ class ArticleListScreen(Screen):
         self.filtering = True
         self.set_query(self.query_text + ch)
 
-    def on_key(self, event) -> None:
-        """Characters without a binding (é, 中) still go into the query."""
-        if event.is_printable and event.character and event.character.isprintable() and not event.character.isascii():
-            event.stop()
+    def take_text(self, text: str) -> None:
+        """Characters without a binding (é, 中) and pastes go into the query (ClaimtagApp._take_text)."""
+        if text:
             self.filtering = True
-            self.set_query(self.query_text + event.character)
+            self.set_query(self.query_text + text)
 
     def action_erase(self) -> None:
         if self.filtering:
