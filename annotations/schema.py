@@ -9,11 +9,9 @@ Key names and the default keys are in ``schema_keys``; finding the TOML line of 
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
 from rich.color import Color, ColorParseError
@@ -23,6 +21,8 @@ from rich.style import Style
 from .normalize import strip_controls
 from .schema_keys import DEFAULT_KEYS, RESERVED_KEYS, key_problem, normalize_key
 from .schema_lines import TomlLines
+
+PACKAGE_DIR = Path(__file__).resolve().parent  # the built-in schema and guidelines ship beside this file
 
 __all__ = ["BUILTIN", "DEFAULT_KEYS", "RESERVED_KEYS", "Choice", "LabelSet", "Schema", "SchemaError",
            "key_problem", "load_schema", "normalize_key", "parse_schema", "strip_controls_md"]
@@ -72,7 +72,7 @@ class Schema:
     source: str
 
     def guidelines_text(self) -> str:
-        path = self.guidelines_path or resources.files(__package__).joinpath("default_guidelines.md")
+        path = self.guidelines_path or PACKAGE_DIR / "default_guidelines.md"
         try:
             return strip_controls_md(path.read_text(encoding="utf-8", errors="replace"))
         except OSError as exc:
@@ -254,6 +254,8 @@ class _Parser:
 
 
 def _unknown(name: str, known, what: str) -> str:
+    import difflib  # only for a schema error: not on every start-up
+
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"unknown {what} {name!r} ({f'did you mean {close[0]!r}?' if close else 'known: ' + ', '.join(known)})"
 
@@ -313,7 +315,7 @@ def parse_schema(text: str, source: str, base_dir: Path | None = None) -> Schema
 
 
 def _builtin_text(name: str) -> str:
-    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return (PACKAGE_DIR / name).read_text(encoding="utf-8")
 
 
 def _read(path: Path) -> str:
@@ -338,7 +340,7 @@ def load_schema(path: Path | None = None, project_dir: Path | None = None) -> Sc
         path = project_dir / "claimtag.toml"
     if path is None:
         name = "default_schema.toml"
-        schema = parse_schema(_builtin_text(name), str(resources.files(__package__).joinpath(name)))
+        schema = parse_schema(_builtin_text(name), str(PACKAGE_DIR / name))
         return replace(schema, guidelines_path=None, source=BUILTIN)
     path = Path(path)
     return parse_schema(_read(path), str(path), path.parent)

@@ -91,7 +91,7 @@ class ArticleListScreen(Screen):
         self.app.report_error(exc)
         path = getattr(exc, "path", None)  # CorruptStoreFile: the file, short, on the screen's first line
         what = f"store file {path.relative_to(self.app.store.root)} is unreadable" if path else str(exc)
-        self.query_one("#summary", Static).update(Text(f" cannot list the articles: {what}", style="bold red"))
+        self.query_one("#summary", Static).update(Text(f" cannot list the articles: {what}", style="bold red"), layout=False)
 
     def show_summary(self) -> None:
         total = len(self.rows)
@@ -106,7 +106,7 @@ class ArticleListScreen(Screen):
             f" · {total} article{'' if total == 1 else 's'} · ", Text(f"{done} done", style="green"),
             f" · {doing} in progress · ", f"{claims} claim{'' if claims == 1 else 's'}  ", bar,
             f" {100 * done // total if total else 0}%")
-        self.query_one("#summary", Static).update(summary)
+        self.query_one("#summary", Static).update(summary, layout=False)
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload_in_background()
@@ -168,7 +168,7 @@ class ArticleListScreen(Screen):
         else:
             line.append("type to filter by title or text (j/k move, q quit, / filter with those letters)",
                         style="dim")
-        self.query_one("#filter", Static).update(line)
+        self.query_one("#filter", Static).update(line, layout=False)
 
     @work(exclusive=True, thread=True, group="text-search")
     def search_texts(self, query: str) -> None:

@@ -217,7 +217,7 @@ class ReaderScreen(Screen):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(strip_controls(article.title) or article.id, style="bold")
         title.append(f"  {article.id} · {article.length:,} chars", style="dim")
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(title, layout=False)
 
     def refresh_panels(self) -> None:
         if not self._shown:
