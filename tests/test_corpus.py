@@ -342,8 +342,11 @@ def test_add_seeds_then_again_unchanged(tmp_path):
     for art in store.articles():
         raw = (SEEDS / f"{art.id}.txt").read_text(encoding="utf-8")
         assert store.text(art.sha256) == raw.replace("\r\n", "\n")
+    files = {p: p.stat().st_mtime_ns for p in store.root.rglob("*") if p.is_file()}
     status, out, err = run_add(store, [SEEDS])
     assert (status, out, err) == (0, "added 0, unchanged 5, new version 0, refused 0\n", "")
+    # `claimtag PATH` re-adds on every start: nothing is written, not even a lock file
+    assert {p: p.stat().st_mtime_ns for p in store.root.rglob("*") if p.is_file()} == files
 
 
 def test_changed_version_reports_stale_claims(tmp_path):
