@@ -49,6 +49,7 @@ from .models import STATUSES, Article, ArticleState, Claim, Progress, now_iso
 from .normalize import sha256_text
 from .storage import FILE_MODE, AtomicJSONStorage, StoreError, atomic_write_text, batch, copy_json, read_json_file
 from .store_db import StoreDB, match, open_db, put
+from .store_log import append_change
 
 STORE_SCHEMA_VERSION = 1
 STORE_MARKER = "claimtag-store.json"
@@ -147,17 +148,7 @@ class Store:
 
     def _log(self, annotator: str, op: str, key: str, before: Any, after: Any) -> None:
         """Append one change to the annotator's log, durably, before the change is written."""
-        entry = {"ts": now_iso(), "annotator": annotator, "pid": os.getpid(), "op": op, "key": key,
-                 "before": before, "after": after}
-        folder = self.root / "log"
-        folder.mkdir(exist_ok=True)
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-        fd = os.open(folder / f"{_safe_name(annotator)}.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
-        try:
-            os.write(fd, line)  # one write() with O_APPEND: lines of several processes never interleave
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_change(self.root / "log", annotator, op, key, before, after)
 
     def _bucket_files(self, kind: str) -> list[Path]:
         return sorted((self.root / kind).glob("*.json"))
@@ -403,12 +394,3 @@ def _plain(doc: Document | None) -> dict[str, Any] | None:
 
 def _state_copy(rec: dict[str, Any]) -> ArticleState:
     return ArticleState.from_record({**rec, "labels": {k: list(v) for k, v in rec.get("labels", {}).items()}})
-
-
-def _safe_name(name: str) -> str:
-    """A file name for an annotator's log: readable, and short enough for any file system
-    (a long or odd name keeps 40 characters plus a hash of the whole name, so names never collide)."""
-    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in name).lstrip(".") or "_"
-    if safe != name or len(safe) > 40:
-        safe = f"{safe[:40]}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
-    return safe

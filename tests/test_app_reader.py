@@ -252,25 +252,6 @@ async def test_untrusted_article_text_is_shown_literally(store, schema):
         assert store.claims("evil", "alice")[0].quote.startswith("[bold]Headline[/]")
 
 
-async def test_keys_typed_ahead_act_on_the_screen_they_were_meant_for(seeded_store, schema):
-    """Keys arriving in one burst (a fast typist, an SSH link bunching packets) are not lost while
-    screens open: Enter opens the reader and the next keys already tag in it; 'a' opens the labels
-    picker and the next keys already choose labels."""
-    app = ClaimtagApp(seeded_store, schema, "alice")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        for key in ["enter", "1", "j", "2", "a", "2", "1", "escape", "escape", "j", "enter", "3", "d", "1"]:
-            app.simulate_key(key)
-        for _ in range(4):
-            await pilot.pause()
-    first = [(c.stance, c.quote[:14]) for c in claims(seeded_store, FIRST)]
-    assert first == [("favor", "Russian media:"), ("against", "Despite the U.")]
-    assert seeded_store.state(FIRST, "alice").labels == {"stance": ["against"], "frame": ["economic"]}
-    assert [c.stance for c in claims(seeded_store, OBSERVERS)] == ["neutral"]
-    assert seeded_store.state(OBSERVERS, "alice").status == "done"
-    assert [c.stance for c in claims(seeded_store, "002_45969eb7d7822045")] == ["favor"]
-
-
 async def test_keys_remapped_in_the_schema_file_drive_the_reader(seeded_store, tmp_path):
     from annotations.schema import load_schema
 
@@ -322,21 +303,6 @@ async def test_claims_on_an_older_text_are_reported_not_shifted(seeded_store, sc
     assert stale.quote.startswith("Despite the U.S.") and stale.text_sha256 == article.sha256
 
 
-async def test_typing_on_the_list_filters_and_a_burst_of_keys_is_all_kept(seeded_store, schema):
-    app = ClaimtagApp(seeded_store, schema, "alice")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        for key in "observers":
-            app.simulate_key(key)
-        for key in ["enter", "slash", *"hsbc", "enter", "escape", "1"]:
-            app.simulate_key(key)
-        for _ in range(4):
-            await pilot.pause()
-        assert isinstance(app.screen, ReaderScreen)
-        assert app.screen.session.article.id == OBSERVERS
-    assert [c.quote for c in claims(seeded_store, OBSERVERS)] == ["HSBC"]
-
-
 async def test_done_prefers_the_next_untouched_article(seeded_store, schema):
     app = ClaimtagApp(seeded_store, schema, "alice")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -367,22 +333,6 @@ async def test_no_color_keeps_claims_visible_by_text_style(seeded_store, schema,
         assert styles[0].underline and styles[1].italic  # fact underlined, opinion in italics
 
 
-async def test_list_filter_takes_non_ascii_characters(store, schema):
-    from annotations.store import NewArticle
-
-    store.add_articles([NewArticle("zh", "中国人工智能", "zh.txt", "中国人工智能 正在追赶。", {}),
-                        NewArticle("fr", "Économie", "fr.txt", "Le marché.", {})])
-    app = ClaimtagApp(store, schema, "alice")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("中", "国", "enter")
-        await pilot.pause()
-        assert app.screen.session.article.id == "zh"
-        await pilot.press("escape", "escape", "É", "enter")
-        await pilot.pause()
-        assert app.screen.session.article.id == "fr"
-
-
 async def test_claims_panel_numbers_and_marks_stay_right_when_claims_shift(seeded_store, schema):
     """The panel reuses a claim's drawn rows while the claim, its number and the cursor mark are the
     same: a claim tagged before the others must renumber them, and the mark must follow the cursor."""
@@ -407,45 +357,3 @@ async def test_claims_panel_numbers_and_marks_stay_right_when_claims_shift(seede
         marked = [strip.text.split()[1] for strip in rows if any(seg.style and seg.style.reverse for seg in strip)
                   and "→" in strip.text]
         assert marked == ["2"]
-
-
-async def test_non_ascii_characters_and_pastes_in_a_burst_stay_in_order(store, schema):
-    """é, 中 and pasted text reach the filter and the prompts in order with the keys around them:
-    a burst "中国" Enter opens the Chinese article (not the first row), a pasted search runs before
-    the Enter after it, and a note typed in a burst keeps its accents."""
-    from textual import events
-
-    from annotations.store import NewArticle
-
-    store.add_articles([NewArticle("aa", "Another article", "a.txt", "Nothing here. Still nothing.", {}),
-                        NewArticle("zh", "中国人工智能", "zh.txt", "中国人工智能 正在追赶。 第二句。", {}),
-                        NewArticle("fr", "Économie", "fr.txt", "Le marché baisse. Les prix montent.", {})])
-
-    def key(ch: str) -> events.Key:
-        return events.Key(ch, ch)
-
-    app = ClaimtagApp(store, schema, "alice")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        for event in [key("中"), key("国"), events.Key("enter", None)]:
-            app.post_message(event)
-        for _ in range(3):
-            await pilot.pause()
-        assert isinstance(app.screen, ReaderScreen) and app.screen.session.article.id == "zh"
-        for event in [events.Key("escape", None), events.Key("escape", None), events.Paste("Écon"),
-                      events.Key("enter", None), events.Key("slash", "/"), events.Paste("prix"),
-                      events.Key("enter", None), events.Key("escape", None), events.Key("1", "1"),
-                      events.Key("e", "e"),
-                      key("é"), key("t"), key("é"), events.Key("enter", None)]:
-            app.post_message(event)
-        for _ in range(4):
-            await pilot.pause()
-        assert app.screen.session.article.id == "fr"
-    (claim,) = claims(store, "fr")
-    assert claim.quote == "prix" and claim.note == "été"
-
-
-def test_a_pasted_line_loses_breaks_and_controls():
-    from tui.app import paste_line
-
-    assert paste_line("first\nsecond\r\nthird\x1b[31m") == "first second third[31m"

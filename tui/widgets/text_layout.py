@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import get_character_cell_size, split_graphemes
