@@ -10,7 +10,8 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from annotations.models import Article, Progress
-from tui.widgets.article_list import ArticleList, basename, fit, human_length, safe_text
+from tui.widgets.article_list import ArticleList
+from tui.widgets.article_rows import basename, fit, human_length, safe_text
 
 STATUSES = ("todo", "in progress", "done")
 

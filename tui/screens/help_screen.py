@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from .reader_screen import READER_BINDINGS
+from .reader_keys import READER_BINDINGS
 
 KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc", "down": "↓", "up": "↑",
              "ctrl+r": "Ctrl+R", "enter": "Enter", "tab": "Tab"}

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.actions import SkipAction
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
@@ -27,34 +26,9 @@ from ..widgets.claim_styles import ClaimHighlights, ClaimStyles
 from ..widgets.claims_panel import ClaimsPanel
 from ..widgets.status_bar import StatusBar
 from ..widgets.text_view import ArticleTextView, Highlight
+from .reader_keys import READER_BINDINGS, bind_schema_keys
 
 SYNC_SENTENCES_UP_TO = 30_000  # characters; longer texts are split in a worker
-
-# Priority bindings are resolved by the app the moment a key arrives, in order: keys typed ahead
-# (fast typists, keys bunched by an SSH link) act on the screen they were meant for, even while a
-# screen is still being pushed (prompts do the same for text: screens/line_prompt.py).
-READER_BINDINGS = [
-    Binding("j,down", "next_sentence", "next sentence", id="next_sentence", priority=True),
-    Binding("k,up", "prev_sentence", "previous sentence", id="prev_sentence", priority=True),
-    Binding("l", "extend_end", "extend end by a word", id="extend_end", priority=True),
-    Binding("h", "shrink_end", "shrink end by a word", id="shrink_end", priority=True),
-    Binding("L", "extend_start", "extend start by a word", id="extend_start", priority=True),
-    Binding("H", "shrink_start", "shrink start by a word", id="shrink_start", priority=True),
-    Binding("n", "next_claim", "next claim", id="next_claim", priority=True),
-    Binding("N", "prev_claim", "previous claim", id="prev_claim", priority=True),
-    Binding("t", "cycle_target", "cycle target", id="cycle_target", priority=True),
-    Binding("x", "delete_claim", "delete claim", id="delete_claim", priority=True),
-    Binding("e", "edit_note", "note on claim", id="edit_note", priority=True),
-    Binding("a", "labels", "article labels", id="labels", priority=True),
-    Binding("d", "done", "done, next article", id="done", priority=True),
-    Binding("u", "undo", "undo", id="undo", priority=True),
-    Binding("ctrl+r", "redo", "redo", id="redo", priority=True),
-    Binding("slash", "search", "search", id="search", priority=True),
-    Binding("question_mark", "help", "help", id="help", priority=True),
-    Binding("escape", "back", "back to list", id="back", priority=True),
-    Binding("q", "app.quit", "quit", id="quit", priority=True),
-]
-
 
 class ReaderScreen(Screen):
     CSS_PATH = "../styles/reader.tcss"
@@ -70,11 +44,7 @@ class ReaderScreen(Screen):
         # the session is ready before the screen mounts: keys typed ahead can already act on it
         self.session: ArticleSession = self.load_session(article_id)
         self.article_id = article_id
-        schema = self.app.schema
-        for i, choice in enumerate(schema.stances):
-            self._bindings.bind(choice.key, f"tag({i})", f"tag as {choice.name}", show=False, priority=True)
-        for i, choice in enumerate(schema.claim_types):
-            self._bindings.bind(choice.key, f"set_type({i})", f"type {choice.name}", show=False, priority=True)
+        bind_schema_keys(self._bindings, self.app.schema)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):

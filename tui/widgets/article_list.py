@@ -6,7 +6,7 @@ of rows except ``set_rows`` (one pass) and ``set_filter`` (one substring test pe
 row on keys built at the first filter). The header is the widget's own first line
 (fixed: it does not scroll); virtual line ``i + 1`` is row ``i``.
 
-Columns follow the width: status mark (plus the word from 100 cells), title, id
+Columns follow the width (``article_rows.py``): status mark (plus the word from 100 cells), title, id
 (from 120), source basename (from 60), length (from 40), claim count. The cursor
 row is ``text-style: reverse`` (visible with NO_COLOR); component classes
 ``article-list--{header,cursor,todo,progress,done,dim}`` restyle it.
@@ -21,7 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -34,116 +34,7 @@ from textual.strip import Strip
 
 from annotations.models import Progress
 
-# Status -> mark and component class. Unknown statuses show "?".
-STATUS_MARKS = {"todo": "·", "in progress": "◐", "done": "✓"}
-_STATUS_CLASS = {"todo": "todo", "in progress": "progress", "done": "done"}
-
-# C0 controls become their Control Pictures (ESC -> ␛), TAB/LF/CR a space;
-# DEL, the C1 range and bidi/format controls become U+FFFD.
-_SAFE = {c: 0x2400 + c for c in range(0x20)}
-_SAFE.update({9: " ", 10: " ", 13: " ", 0x7F: "\u2421"})
-_SAFE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
-_SAFE.update({c: "\ufffd" for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-
-WIDE = 100  # from this width on: the status word beside its mark
-ID_COLUMN = 120  # from this width on: an id column
-SOURCE_COLUMN = 60  # below this width the source is hidden
-NARROW = 40  # below this width (a side pane): no length, a 3-cell claims column headed "#"
-
-
-def safe_text(text: str) -> str:
-    """`text` with every control character replaced by a visible symbol."""
-    return text.translate(_SAFE)
-
-
-def fit(text: str, width: int, right: bool = False) -> str:
-    """`text` in exactly `width` terminal cells: padded, or cut with "…" (CJK-aware)."""
-    if width <= 0:
-        return ""
-    cells = cell_len(text)
-    if cells > width:
-        return set_cell_size(text, width - 1) + "…"
-    pad = " " * (width - cells)
-    return pad + text if right else text + pad
-
-
-def human_length(n: int) -> str:
-    """850 -> "850", 8_200 -> "8.2k", 82_000 -> "82k", 1_200_000 -> "1.2M"."""
-    if n < 1000:
-        return str(n)
-    for div, unit in ((1000, "k"), (1_000_000, "M")):
-        value = n / div
-        if value < 9.95:
-            return f"{value:.1f}{unit}"
-        if value < 999.5 or unit == "M":
-            return f"{value:.0f}{unit}"
-    return str(n)  # unreachable
-
-
-def basename(source: str) -> str:
-    """The last part of a path or URL ("a/b/c.txt" -> "c.txt")."""
-    trimmed = source.rstrip("/\\")
-    return trimmed.replace("\\", "/").rsplit("/", 1)[-1] or source
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Cell widths of the columns for one widget width (0 = hidden)."""
-
-    status: int
-    title: int
-    id: int
-    source: int
-    length: int
-    claims: int
-
-
-def layout_columns(width: int, id_width: int = 12) -> Columns:
-    """Columns for a row `width` cells wide; the title takes what is left."""
-    status = 13 if width >= WIDE else 1  # "◐ in progress" or "◐"
-    ident = min(max(id_width, 2), 20) if width >= ID_COLUMN else 0
-    source = (24 if width >= WIDE else 16) if width >= SOURCE_COLUMN else 0
-    length, claims = (6, 6) if width >= NARROW else (0, 3)
-    # one gap after status and title, one before each optional column, one trailing
-    fixed = status + claims + 3 + sum(n + 1 for n in (ident, source, length) if n)
-    return Columns(status, max(width - fixed, 1), ident, source, length, claims)
-
-
-def row_cells(p: Progress, cols: Columns) -> list[tuple[str, str]]:
-    """One row as (text, style name) pieces; the texts add up to the row's width."""
-    art = p.article
-    status = safe_text(p.status)
-    mark = STATUS_MARKS.get(p.status, "?")
-    style = _STATUS_CLASS.get(p.status, "todo")
-    status_text = mark if cols.status == 1 else f"{mark} {status}"
-    title = safe_text(art.title).strip()
-    cells = [(fit(status_text, cols.status), style), (" ", "")]
-    if title:
-        cells.append((fit(title, cols.title), ""))
-    else:  # no title: show the id instead, dimmed
-        cells.append((fit(safe_text(art.id), cols.title), "dim"))
-    if cols.id:
-        cells += [(" ", ""), (fit(safe_text(art.id), cols.id), "dim")]
-    if cols.source:
-        cells += [(" ", ""), (fit(basename(safe_text(art.source)), cols.source), "dim")]
-    if cols.length:
-        cells += [(" ", ""), (fit(human_length(art.length), cols.length, right=True), "dim")]
-    claims = fit(str(p.n_claims), cols.claims, right=True)
-    cells += [(" ", ""), (claims, "" if p.n_claims else "dim"), (" ", "")]
-    return cells
-
-
-def header_cells(cols: Columns) -> list[str]:
-    parts = [fit("status" if cols.status > 1 else "", cols.status), " ", fit("title", cols.title)]
-    if cols.id:
-        parts += [" ", fit("id", cols.id)]
-    if cols.source:
-        parts += [" ", fit("source", cols.source)]
-    if cols.length:
-        parts += [" ", fit("length", cols.length, right=True)]
-    parts += [" ", fit("claims" if cols.claims >= 6 else "#", cols.claims, right=True), " "]
-    return parts
-
+from .article_rows import ID_COLUMN, safe_text, fit, Columns, layout_columns, row_cells, header_cells
 
 class ArticleList(ScrollView, can_focus=True):
     """Every article of the store as one line; Enter (or a click on the current row) opens it."""
