@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 
 from annotations.models import Article, Progress
 from tui.widgets.article_list import ArticleList
-from tui.widgets.article_rows import basename, fit, human_length, safe_text
+from tui.widgets.article_rows import basename, count_text, fit, human_length, safe_text
 
 STATUSES = ("todo", "in progress", "done")
 
@@ -283,3 +283,9 @@ def test_helpers():
     assert cut.endswith("…") and cell_len(cut) == 5
     assert cell_len(fit("中文标题", 6)) == 6
     assert safe_text("a\x1bb\x00c\nd\u202ee") == "a␛b␀c d\ufffde"
+
+
+def test_counts_shorten_to_fit_a_narrow_column():
+    assert [count_text(n, 3) for n in (7, 999, 2001, 12_345, 999_999, 2_500_000)] == [
+        "7", "999", "2k", "12k", "1M", "2M"]
+    assert count_text(2001, 6) == "2001"

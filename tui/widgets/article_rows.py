@@ -57,6 +57,14 @@ def human_length(n: int) -> str:
     return str(n)  # unreachable
 
 
+def count_text(n: int, width: int) -> str:
+    """A count in at most ``width`` cells if it can be: 2001 in three cells is "2k", not "20…"."""
+    for text in (str(n), human_length(n), f"{round(n / 1000)}k", f"{round(n / 1_000_000)}M"):
+        if len(text) <= width:
+            return text
+    return str(n)
+
+
 def basename(source: str) -> str:
     """The last part of a path or URL ("a/b/c.txt" -> "c.txt")."""
     trimmed = source.rstrip("/\\")
@@ -105,7 +113,7 @@ def row_cells(p: Progress, cols: Columns) -> list[tuple[str, str]]:
         cells += [(" ", ""), (fit(basename(safe_text(art.source)), cols.source), "dim")]
     if cols.length:
         cells += [(" ", ""), (fit(human_length(art.length), cols.length, right=True), "dim")]
-    claims = fit(str(p.n_claims), cols.claims, right=True)
+    claims = fit(count_text(p.n_claims, cols.claims), cols.claims, right=True)
     cells += [(" ", ""), (claims, "" if p.n_claims else "dim"), (" ", "")]
     return cells
 
