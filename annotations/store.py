@@ -181,26 +181,26 @@ class Store:
         return self.root / "texts" / sha[:2] / f"{sha}.txt"
 
     def add_articles(self, items: Iterable[NewArticle], actor: str = "claimtag") -> list[AddResult]:
-        by_bucket: dict[str, list[NewArticle]] = {}
+        by_bucket: dict[str, list[tuple[NewArticle, str]]] = {}  # (article, its text's SHA-256)
         for item in items:
-            by_bucket.setdefault(bucket_of(item.id), []).append(item)
+            by_bucket.setdefault(bucket_of(item.id), []).append((item, sha256_text(item.text)))
         results: list[AddResult] = []
         for bucket, group in sorted(by_bucket.items()):
             stored = {doc.get("id"): doc.get("sha256") for doc in self._table("corpus", bucket).all()}
-            if all(stored.get(item.id) == sha256_text(item.text) for item in group):
+            if all(stored.get(item.id) == sha for item, sha in group):
                 # all there already (`claimtag PATH` on every start): no lock, no write
-                results += [AddResult(item.id, "unchanged") for item in group]
+                results += [AddResult(item.id, "unchanged") for item, _ in group]
                 continue
-            for item in group:  # texts first: a record never points at a missing text
-                path = self._text_path(sha256_text(item.text))
+            for item, sha in group:  # texts first: a record never points at a missing text
+                path = self._text_path(sha)
                 if not path.exists():
                     atomic_write_text(path, item.text)
             with self._change(bucket):
                 corpus = self._table("corpus", bucket)
                 existing = {doc.get("id"): doc for doc in corpus.all()}
                 changed: dict[str, dict[str, Any]] = {}
-                for item in group:
-                    results.append(self._merge_article(bucket, existing, changed, item))
+                for item, sha in group:
+                    results.append(self._merge_article(bucket, existing, changed, item, sha))
                 for aid, rec in changed.items():
                     if aid in existing:
                         put(corpus, existing[aid], rec)
@@ -209,8 +209,7 @@ class Store:
                     self._log(actor, "article.put", aid, _plain(existing.get(aid)), rec)
         return results
 
-    def _merge_article(self, bucket: str, existing: dict, changed: dict, item: NewArticle) -> AddResult:
-        sha = sha256_text(item.text)
+    def _merge_article(self, bucket: str, existing: dict, changed: dict, item: NewArticle, sha: str) -> AddResult:
         record = Article(id=item.id, title=item.title, source=item.source, sha256=sha,
                          length=len(item.text), meta=item.meta, added=now_iso(),
                          removed_controls=item.removed_controls).to_record()
