@@ -1,11 +1,20 @@
-"""Plain records of the annotation core: what is stored, exported and shown.
+"""Plain records of the annotation core, and each domain rule about them, once.
 
 All offsets are Python ``str`` indices (code points) into the article text as
-stored (normalised once at import, see ``normalize.py``).
+stored (normalised once at import, see ``text/normalize.py``).
+
+The rules (every other module calls these; none re-states them):
+- ``claim_order``: the order claims are listed, drawn and exported in;
+- ``span_problem``: whether a span and its quote fit a text;
+- ``status_after_claims``: an article's status once its claim count changed;
+- ``labels_problem``: the shape of article labels;
+- ``next_target``: the target after a claim's current one.
+Display safety (what may reach a terminal) is ``text/display.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -35,11 +44,30 @@ class Article:
         return rec
 
     @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> "Article":
+    def from_record(cls, rec: dict[str, Any]) -> Article:
         data = dict(rec)
         data["old_versions"] = tuple(data.get("old_versions", ()))
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An article read from a file (or an import), text already normalised."""
+
+    id: str
+    title: str
+    source: str
+    text: str
+    meta: dict[str, Any]
+    removed_controls: int = 0
+
+
+@dataclass(frozen=True)
+class AddResult:
+    article_id: str
+    outcome: str  # "added" | "unchanged" | "new version"
+    stale_claims: int = 0  # claims left on the old text by a new version
 
 
 @dataclass(frozen=True)
@@ -62,7 +90,7 @@ class Claim:
         return asdict(self)
 
     @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> "Claim":
+    def from_record(cls, rec: dict[str, Any]) -> Claim:
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in rec.items() if k in known})
 
@@ -82,7 +110,7 @@ class ArticleState:
         return asdict(self)
 
     @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> "ArticleState":
+    def from_record(cls, rec: dict[str, Any]) -> ArticleState:
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in rec.items() if k in known})
 
@@ -94,3 +122,42 @@ class Progress:
     article: Article
     status: str
     n_claims: int
+
+
+# -- the domain rules ------------------------------------------------------------------------------
+
+def claim_order(claim: Claim) -> tuple[int, int, str, str]:
+    """Sort key of claims: text order, then the older first, then by id (a total order)."""
+    return (claim.start, claim.end, claim.created, claim.id)
+
+
+def span_problem(text: str, start: int, end: int, quote: str | None = None) -> str | None:
+    """Why the span ``start``-``end`` (with its ``quote``, if given) does not fit ``text``; None if it does."""
+    if type(start) is not int or type(end) is not int:
+        return "start and end must be integers"
+    if not 0 <= start < end <= len(text):
+        return f"span {start}-{end} is outside the text (length {len(text)})"
+    if quote is not None and text[start:end] != quote:
+        return f"quote does not match text[{start}:{end}]"
+    return None
+
+
+def status_after_claims(status: str, n_claims: int) -> str:
+    """An article's status once its claim count is ``n_claims``: the first claim starts the work."""
+    return "in progress" if status == "todo" and n_claims else status
+
+
+def labels_problem(labels: Any) -> str | None:
+    """Why ``labels`` is not article labels ({label set: [value, ...]}); None if it is."""
+    if not isinstance(labels, dict) or not all(
+            isinstance(k, str) and isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v)
+            for k, v in labels.items()):
+        return "article labels must map label sets to lists of values"
+    return None
+
+
+def next_target(targets: Sequence[str], current: str | None, default: str) -> str:
+    """The target after ``current``, cycling; ``default`` for a target the schema does not know."""
+    if current not in targets:
+        return default
+    return targets[(list(targets).index(current) + 1) % len(targets)]

@@ -16,14 +16,15 @@ from typing import Any, Callable
 
 from annotations.corpus import add_paths
 from annotations.models import ArticleState, Claim, now_iso
-from annotations.normalize import normalize_text
-from annotations.storage import dumps_lines
-from annotations.store import NewArticle, Store, bucket_of
+from annotations.text.normalize import normalize_text
+from annotations.store.files import dumps_lines
+from annotations.models import NewArticle
+from annotations.store import Store, bucket_of
 from bench_store import ANNOTATOR
 from bench_text_view import make_article, sentences
 from common import SEEDS, Row, ms, p50_p95, wait_until
 from tui.app import ClaimtagApp
-from tui.screens.reader_screen import ReaderScreen
+from tui.screens.reader.screen import ReaderScreen
 
 READER_SIZES = ((80, 24, 200), (160, 48, 100))  # columns, rows, j presses
 

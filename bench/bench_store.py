@@ -22,8 +22,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from annotations.models import ArticleState, Claim, now_iso  # noqa: E402
-from annotations.normalize import sha256_text  # noqa: E402
-from annotations.storage import dumps_lines  # noqa: E402
+from annotations.text.normalize import sha256_text  # noqa: E402
+from annotations.store.files import dumps_lines  # noqa: E402
 from annotations.store import STORE_MARKER, STORE_SCHEMA_VERSION, Store, bucket_of  # noqa: E402
 from common import Row, percentile  # noqa: E402
 
@@ -163,9 +163,9 @@ def in_child(*args: str) -> dict[str, Any]:
 
 def export_available() -> str:
     try:
-        import annotations.export  # noqa: F401
+        import annotations.formats.export  # noqa: F401
     except ImportError as exc:
-        return f"skipped: annotations.export not importable ({exc})"
+        return f"skipped: annotations.formats.export not importable ({exc})"
     return ""
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations.normalize import normalize_text
+from annotations.text.normalize import normalize_text
 from annotations.schema import load_schema
-from annotations.store import NewArticle, Store
+from annotations.models import NewArticle
+from annotations.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -45,10 +46,3 @@ def anyio_backend():
     return "asyncio"
 
 
-def screen_lines(app) -> list[str]:
-    """What the terminal would show, line by line (the compositor's output)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-def screen_text(app) -> str:
-    return "\n".join(screen_lines(app))

@@ -1,62 +1,72 @@
-"""The claimtag Textual app: the article list, the reader, help; the store polled for others' changes."""
+"""The claimtag Textual app: the article list, the reader, help. ``create_app`` builds one.
+
+Several apps may run in one process (the SSH server runs one per session): what is process-wide
+lives in ``services`` (one garbage-collection policy, one store watcher per store folder) and the
+app only subscribes to it. Keys come from ``keys.py``.
+"""
 
 from __future__ import annotations
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
 
-from annotations.history import History
-from annotations.normalize import strip_controls
+from annotations.editing import History
+from annotations.errors import ClaimtagError
 from annotations.schema import Schema
-from annotations.storage import StoreError
 from annotations.store import Store
+from annotations.text.display import strip_controls
 
-from .idle_gc import IdleCollector
+from . import keys
 from .messages import StoreChanged
-from .screens.list_screen import ArticleListScreen
+from .screens.list.screen import ArticleListScreen
+from .services import gc as idle_gc
+from .services.store_watch import Signature, StoreWatcher, watcher_for
 
-POLL_SECONDS = 1.0
 IDLE_GC_TICK = 0.5
+ROLES = ("annotator",)  # the reviewer's role comes with review
 
 
 class ClaimtagApp(App[int]):
-    # the reader's and the dialogs' CSS load with their screens (ReaderScreen.CSS_PATH, ...): parsing
-    # and matching rules the first screen does not use made its first frame slower
-    CSS_PATH = ["styles/app.tcss", "styles/list.tcss"]
+    # the reader's and the dialogs' CSS load with their screens (their CSS_PATH): parsing and matching
+    # rules the first screen does not use made its first frame slower
+    CSS_PATH = "app.tcss"
     TITLE = "claimtag"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+c", "quit", "quit", show=False, priority=True)]
+    # the list is the first screen itself (no empty screen painted before it); a mode, not
+    # get_default_screen, so that its CSS_PATH loads like every other screen's
+    MODES = {"list": ArticleListScreen}
+    DEFAULT_MODE = "list"
 
     def __init__(self, store: Store, schema: Schema, annotator: str,
-                 startup_messages: list[tuple[str, str]] | None = None):
+                 startup_messages: list[tuple[str, str]] | None = None, role: str = "annotator"):
         super().__init__()
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
         self.startup_messages = startup_messages or []  # (text, severity): e.g. what adding PATHs said
         self.store = store
         self.schema = schema
         self.annotator = annotator
+        self.role = role
         self.history = History(store)
-        self._signature = store.signature()
-        self.idle_gc = IdleCollector()
-
-    def get_default_screen(self) -> ArticleListScreen:
-        """The list is the first screen itself (no empty screen painted before it)."""
-        return ArticleListScreen()
+        self.idle_gc = idle_gc.SHARED
+        self.watcher: StoreWatcher = watcher_for(store)
+        self._signature = self.watcher.signature
+        keys.bind_scope(self, schema.keys, "app")
 
     def on_mount(self) -> None:
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # 16 colours: use the terminal's own palette, so "red" stays red instead of the nearest
             # of 16 to a truecolor red
             self.theme = "ansi-dark"
-        self.set_keymap({action: ",".join(keys) for action, keys in self.schema.keys.items()})
         for text, severity in self.startup_messages[-8:]:
-            self.notify(text, severity=severity, timeout=12, markup=False)
-        self.set_interval(POLL_SECONDS, self.poll_store)
-        # full garbage collections in the pauses between keys, not in a key press (see idle_gc)
+            self.notify(text, severity=severity, timeout=12, markup=False)  # type: ignore[arg-type]
+        self.watcher.subscribe(self.store_signature)
+        # full garbage collections in the pauses between keys, not in a key press (see services/gc.py)
         self.call_after_refresh(self.idle_gc.start)
         self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)
 
     def on_unmount(self) -> None:
+        self.watcher.unsubscribe(self.store_signature)
         self.idle_gc.stop()
 
     async def on_event(self, event: events.Event) -> None:
@@ -84,12 +94,18 @@ class ClaimtagApp(App[int]):
             take(ch)
         return True
 
-    def poll_store(self) -> None:
-        """Other processes' saves (another annotator, an import) show up without a restart."""
-        signature = self.store.signature()
+    def store_signature(self, signature: Signature) -> None:
+        """From the store watcher's thread: another process saved (or we did; see ``note_own_save``)."""
         if signature != self._signature:
             self._signature = signature
-            self.screen.post_message(StoreChanged())
+            self.post_message(StoreChanged())
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.screen.post_message(StoreChanged())
+
+    def poll_store(self) -> None:
+        """Look at the store now instead of waiting for the watcher's next poll."""
+        self.watcher.poll()
 
     def note_own_save(self) -> None:
         """Our own saves need no reload: remember the store as it is now."""
@@ -97,11 +113,17 @@ class ClaimtagApp(App[int]):
 
     def report_error(self, exc: Exception, title: str = "store error") -> None:
         """A store or file problem as a message on screen: the app keeps running, nothing is overwritten."""
-        message = str(exc) if isinstance(exc, StoreError) else f"{exc.__class__.__name__}: {exc}"
+        message = str(exc) if isinstance(exc, ClaimtagError) else f"{exc.__class__.__name__}: {exc}"
         self.notify(message, title=title, severity="error", timeout=8, markup=False)
 
-    def action_quit(self) -> None:
+    def action_quit(self) -> None:  # type: ignore[override]
         self.exit(0)
+
+
+def create_app(store: Store, schema: Schema, annotator: str, role: str = "annotator",
+               startup_messages: list[tuple[str, str]] | None = None) -> ClaimtagApp:
+    """An app for one person on one store: ``role`` decides which screens they get."""
+    return ClaimtagApp(store, schema, annotator, startup_messages=startup_messages, role=role)
 
 
 def paste_line(text: str) -> str:

@@ -52,10 +52,10 @@ def run_app(args: argparse.Namespace) -> int:
         print("claimtag: the app needs a terminal (stdin and stderr); in scripts use a subcommand "
               "(claimtag --help)", file=sys.stderr)
         return 2
-    from .app import ClaimtagApp
+    from .app import create_app
 
-    app = ClaimtagApp(store, schema, args.annotator,
-                      startup_messages=[(line, "warning" if status else "information") for line in said.lines])
+    app = create_app(store, schema, args.annotator,
+                     startup_messages=[(line, "warning" if status else "information") for line in said.lines])
     app.run()
     return app.return_code or 0
 

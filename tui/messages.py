@@ -8,15 +8,8 @@ from textual.message import Message
 
 
 @dataclass
-class StoreChanged(Message):
+class StoreChanged(Message, bubble=False):
     """Another process (or this one) saved something: screens re-read what they show."""
-
-
-@dataclass
-class Saved(Message):
-    """A change is durable in the store; the status line says so."""
-
-    what: str
 
 
 @dataclass

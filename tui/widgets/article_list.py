@@ -25,7 +25,6 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -34,20 +33,13 @@ from textual.strip import Strip
 
 from annotations.models import Progress
 
+from .. import keys
+
 from .article_rows import ID_COLUMN, safe_text, fit, Columns, layout_columns, row_cells, header_cells
 
 class ArticleList(ScrollView, can_focus=True):
     """Every article of the store as one line; Enter (or a click on the current row) opens it."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="article_list.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="article_list.down"),
-        Binding("pageup", "cursor_page_up", "Page up", show=False, id="article_list.page_up"),
-        Binding("pagedown", "cursor_page_down", "Page down", show=False, id="article_list.page_down"),
-        Binding("home", "cursor_first", "First", show=False, id="article_list.first"),
-        Binding("end", "cursor_last", "Last", show=False, id="article_list.last"),
-        Binding("enter", "open", "Open", id="article_list.open"),
-    ]
 
     COMPONENT_CLASSES = {f"article-list--{name}" for name in ("header", "cursor", "todo", "progress", "done", "dim")}
 
@@ -92,6 +84,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        # the list's moves and open, when this widget has focus (the reader's side list); on the list
+        # screen the screen's priority bindings come first
+        keys.bind_scope(self, keys.keymap_of(self), "list", priority=False,
+                        names=("cursor_up", "cursor_down", "cursor_page_up", "cursor_page_down", "cursor_first",
+                               "cursor_last", "open"))
         self._rows: list[Progress] = []
         self._haystacks: list[str] | None = None  # casefolded "title\nid\nsource", built on first filter
         self._index: dict[str, int] = {}  # article id -> row index

@@ -10,27 +10,16 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from annotations.models import Progress
+from annotations.text.display import display_safe as safe_text
 
 # Status -> mark and component class. Unknown statuses show "?".
 STATUS_MARKS = {"todo": "·", "in progress": "◐", "done": "✓"}
 _STATUS_CLASS = {"todo": "todo", "in progress": "progress", "done": "done"}
 
-# C0 controls become their Control Pictures (ESC -> ␛), TAB/LF/CR a space;
-# DEL, the C1 range and bidi/format controls become U+FFFD.
-_SAFE = {c: 0x2400 + c for c in range(0x20)}
-_SAFE.update({9: " ", 10: " ", 13: " ", 0x7F: "\u2421"})
-_SAFE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
-_SAFE.update({c: "\ufffd" for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-
 WIDE = 100  # from this width on: the status word beside its mark
 ID_COLUMN = 120  # from this width on: an id column
 SOURCE_COLUMN = 60  # below this width the source is hidden
 NARROW = 40  # below this width (a side pane): no length, a 3-cell claims column headed "#"
-
-
-def safe_text(text: str) -> str:
-    """`text` with every control character replaced by a visible symbol."""
-    return text.translate(_SAFE)
 
 
 def fit(text: str, width: int, right: bool = False) -> str:

@@ -8,14 +8,18 @@ tag: ~6 ms of each key press at 160x48."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.strip import Strip
 from textual.widget import Widget
 
 from annotations.models import ArticleState, Claim
-from annotations.normalize import strip_controls
+from annotations.schema import Schema
+from annotations.text.display import display_safe
+
+from .. import keys
 
 from .claim_styles import stance_style
 
@@ -27,14 +31,11 @@ class ClaimsPanel(Widget, can_focus=True):
     ClaimsPanel { padding: 0 1; }
     ClaimsPanel:focus { background: $boost; }
     """
-    BINDINGS = [
-        Binding("j,down", "screen.next_claim", "next claim", show=False),
-        Binding("k,up", "screen.prev_claim", "previous claim", show=False),
-    ]
 
-    def __init__(self, schema, **kwargs):
+    def __init__(self, schema: Schema, **kwargs: Any):
         super().__init__(**kwargs)
         self.schema = schema
+        keys.bind_scope(self, schema.keys, "claims", prefix="screen.", priority=False)
         self.claims: list[Claim] = []
         self.current: Claim | None = None
         self.state: ArticleState | None = None
@@ -70,10 +71,10 @@ class ClaimsPanel(Widget, can_focus=True):
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append("▌", style=style)
         head.append(f"{index + 1:>3} ", style="dim")
-        head.append(f"{claim.stance[:7]:<7} ", style=style + Style(bold=True))
-        head.append(f"{claim.type[:4]:<4} ", style="italic")
-        meta = Text(f"→ {claim.target}" + (" ✎" if claim.note else ""), style="dim")
-        quote = Text(strip_controls(claim.quote), no_wrap=True, overflow="ellipsis")
+        head.append(f"{display_safe(claim.stance)[:7]:<7} ", style=style + Style(bold=True))
+        head.append(f"{display_safe(claim.type)[:4]:<4} ", style="italic")
+        meta = Text(f"→ {display_safe(claim.target)}" + (" ✎" if claim.note else ""), style="dim")
+        quote = Text(display_safe(claim.quote), no_wrap=True, overflow="ellipsis")
         if two_lines:
             head.append_text(meta)
             head.truncate(width, overflow="ellipsis")

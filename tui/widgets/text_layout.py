@@ -31,28 +31,7 @@ from rich.cells import get_character_cell_size, split_graphemes
 
 # --- what is drawn -----------------------------------------------------------------------------
 
-# Bidi/format controls that reorder a line, line/paragraph separators, and ZWJ: rich joins the character
-# after a ZWJ to the one before (even a letter), terminals differ on that, so alignment could be lost.
-_UNSAFE_EXTRA = (
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029\u200d"
-)
-
-
-def _make_table() -> dict[int, str]:
-    table: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20) if c != 0x0A}
-    table[0x09] = " "
-    table[0x7F] = "\u2421"
-    for c in range(0x80, 0xA0):
-        table[c] = "\ufffd"
-    for ch in _UNSAFE_EXTRA:
-        table[ord(ch)] = "\ufffd"
-    return table
-
-
-SAFE_TABLE = _make_table()
-"""str.translate table: control characters -> visible 1-cell placeholders, TAB -> space."""
-
-_UNSAFE_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + _UNSAFE_EXTRA + "]")
+from annotations.text.display import SAFE_TABLE, display_text, is_safe  # noqa: F401  (the one gate)
 
 # Characters rich measures as exactly one cell (its own fast-path ranges) plus our placeholders.
 _SINGLE_CELL = frozenset(
@@ -61,18 +40,6 @@ _SINGLE_CELL = frozenset(
     for c in range(lo, hi + 1)
 ) | frozenset(SAFE_TABLE.values())
 _is_single_cell = _SINGLE_CELL.issuperset
-
-
-def display_text(text: str) -> str:
-    """The text as drawn: same length, controls replaced by placeholders (LF kept)."""
-    if not _UNSAFE_RE.search(text):
-        return text
-    return text.translate(SAFE_TABLE)
-
-
-def is_safe(shown: str) -> bool:
-    """True if `shown` holds no character that display_text() would replace (LF is fine; TAB is not)."""
-    return _UNSAFE_RE.search(shown) is None
 
 
 # --- clusters ----------------------------------------------------------------------------------

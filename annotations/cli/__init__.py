@@ -1,0 +1,9 @@
+"""The command line: ``main.py`` (argparse, the subcommands), ``stats.py`` (rich rendering of stats)."""
+
+from __future__ import annotations
+
+from .main import (SUBCOMMANDS, build_app_parser, build_parser, check_annotator, default_annotator, load_schema_for,
+                   main, open_store)
+
+__all__ = ["SUBCOMMANDS", "build_app_parser", "build_parser", "check_annotator", "default_annotator", "load_schema_for",
+           "main", "open_store"]

@@ -1,0 +1,195 @@
+"""The claimtag command line: argparse parsers and the headless subcommands.
+
+``claimtag [PATH...]`` (no subcommand) opens the app; that part lives in
+``tui/main.py``, which calls ``main(argv, open_app=...)`` here. The ``--format`` choices and their
+help come from the format registry, imported only for ``export`` and ``import``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..errors import ClaimtagError, StoreError
+from ..schema import Schema
+from ..store import Store, default_store_dir
+
+SUBCOMMANDS = ("add", "export", "import", "stats", "check")
+
+
+def default_annotator() -> str:
+    try:
+        return os.environ.get("CLAIMTAG_ANNOTATOR") or getpass.getuser()
+    except Exception:  # no login name (some containers): still a usable default
+        return "annotator"
+
+
+MAX_ANNOTATOR = 60  # characters: the name also names the annotator's log file (255 bytes at most)
+
+
+def check_annotator(name: str) -> str:
+    """The name a session saves under: printable, not blank, short enough for a file name."""
+    if not name.strip():
+        raise StoreError("the annotator name is blank (pass --annotator NAME)")
+    if not all(c.isprintable() for c in name):
+        raise StoreError(f"annotator name {name!r} contains control characters")
+    if len(name) > MAX_ANNOTATOR:
+        raise StoreError(f"annotator name {name[:20]!r}... is longer than {MAX_ANNOTATOR} characters")
+    return name
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", type=Path, default=None,
+                   help="store folder (default: $CLAIMTAG_STORE, else ./.claimtag)")
+    p.add_argument("--schema", type=Path, default=None,
+                   help="label schema TOML (default: ./claimtag.toml, else the built-in one)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..formats import registry
+
+    parser = argparse.ArgumentParser(prog="claimtag", description="Annotate claims and stance in news articles.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("add", help="add articles (.txt, .md, .jsonl, folders) to the store")
+    _common(p)
+    p.add_argument("paths", nargs="+", type=Path)
+
+    p = sub.add_parser("export", help="write the annotations as JSONL")
+    _common(p)
+    names = registry.export_names()
+    p.add_argument("--format", choices=names, default="native", metavar="FORMAT",
+                   help=f"one of: {registry.help_lines(names)} (default: native)")
+    p.add_argument("--annotator", default=None, help="only this annotator's work")
+    p.add_argument("--status", choices=("todo", "in progress", "done"), default=None,
+                   help="only articles with this status")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file (or, for folder formats, folder) to write, atomically; default stdout")
+    p.add_argument("--allow-stale", action="store_true",
+                   help="export claims whose article changed since, as records of the text they were made on")
+
+    p = sub.add_parser("import", help="bring annotations in from a JSONL file")
+    _common(p)
+    p.add_argument("file", type=Path)
+    names = registry.import_names()
+    p.add_argument("--format", choices=names, default="native", metavar="FORMAT",
+                   help=f"one of: {', '.join(names)} (default: native)")
+    p.add_argument("--annotator", default=None, help="annotator name for records that carry none")
+
+    p = sub.add_parser("stats", help="progress and label counts")
+    _common(p)
+    p.add_argument("--annotator", default=None, help="only this annotator's progress and claims")
+
+    p = sub.add_parser("check", help="verify every store file and claim offset")
+    _common(p)
+    p.add_argument("--repair", action="store_true", help="fix claim counts left stale by a crash")
+    return parser
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="claimtag",
+        description="Open the annotator on the store (PATHs are added first). "
+                    f"Subcommands: {', '.join(SUBCOMMANDS)} (claimtag COMMAND --help).")
+    _common(p)
+    p.add_argument("--annotator", default=None, help="your name in the store (default: login name)")
+    p.add_argument("paths", nargs="*", type=Path, help="articles or folders to add before opening")
+    return p
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    root = args.store or default_store_dir()
+    try:
+        return Store(root)
+    except OSError as exc:  # e.g. --store under a file, or a folder we may not create
+        raise StoreError(f"cannot open the store at {root}: {exc.strerror or exc}") from None
+
+
+def load_schema_for(args: argparse.Namespace) -> Schema:
+    from ..schema import load_schema
+
+    return load_schema(args.schema, Path.cwd())
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ..corpus import add_paths
+
+    store = open_store(args)
+    return add_paths(store, args.paths)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..formats.export import run_export
+
+    return run_export(open_store(args), args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..formats.importing import run_import
+
+    return run_import(open_store(args), args, schema=load_schema_for(args))
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import print_stats
+
+    print_stats(open_store(args), annotator=args.annotator, schema=load_schema_for(args))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    problems = store.check(repair=args.repair)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if not problems:
+        print("store is valid")
+        return 0
+    if not args.repair:
+        return 1
+    left = store.check()  # --repair fixes counts and temp files, not unreadable files or bad offsets
+    if left:
+        print(f"claimtag check: {len(left)} problem(s) left that --repair cannot fix", file=sys.stderr)
+        return 1
+    print(f"repaired {len(problems)} problem(s); store is valid")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "add": cmd_add, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None,
+         open_app: Callable[[argparse.Namespace], int] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = build_parser().parse_args(argv)
+            if args.command == "import" and args.annotator is not None:
+                check_annotator(args.annotator)
+            return COMMANDS[args.command](args)
+        args = build_app_parser().parse_args(argv)
+        args.annotator = check_annotator(args.annotator or default_annotator())
+        if open_app is None:
+            print("claimtag: the app is not installed (tui package missing)", file=sys.stderr)
+            return 2
+        return open_app(args)
+    except ClaimtagError as exc:
+        print(f"claimtag: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `claimtag ... | head`: the reader has what it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
+    except OSError as exc:  # a full disk, a folder we may not write: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"claimtag: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

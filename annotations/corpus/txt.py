@@ -1,0 +1,18 @@
+"""``.txt``: the whole file is the text; title = its first non-empty line; id = the file stem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..models import NewArticle
+from ..text.display import escaped
+from .common import Bad, check_binary, clean_id, decode, first_line, text_of
+
+
+def read_txt(path: str, data: bytes) -> NewArticle:
+    if not data:
+        raise Bad("empty file")
+    check_binary(data)
+    text, removed = text_of(decode(data))
+    ident = clean_id(Path(path).stem, "file name")
+    return NewArticle(ident, first_line(text) or ident, escaped(path), text, {}, removed)

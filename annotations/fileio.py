@@ -1,0 +1,90 @@
+"""Writing a file so that it is old or new, never partial, and durable when the call returns.
+
+The one implementation of atomic writing: the store's files (``store/files.py``) and export
+outputs (``formats/sinks.py``) both use it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, TypeVar
+
+T = TypeVar("T")
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~current_umask()  # what open() would give a new file
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _cleanup(temps: Iterable[str]) -> None:
+    for tmp in temps:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FILE_MODE) -> None:
+    """Several atomic writes with one sync round: all temp files are fsynced before any replace.
+    A ``str`` is written as UTF-8.
+
+    Each file on its own is old or new, never partial; a crash between two replaces
+    can leave the first file new and the second old."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in items:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), mode)  # mkstemp makes 0o600
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except BaseException:
+        _cleanup(tmp for tmp, _ in temps)
+        raise
+    for folder in dict.fromkeys(path.parent for _, path in temps):
+        fsync_dir(folder)
+
+
+def atomic_write(path: Path, data: str | bytes, mode: int = FILE_MODE) -> None:
+    """Write ``data`` to ``path``: the file is either old or new, never partial; durable on return."""
+    atomic_write_many([(Path(path), data)], mode)
+
+
+def atomic_stream(path: Path, write: Callable[[IO[str]], T], mode: int = FILE_MODE) -> T:
+    """Stream text (UTF-8, ``\\n`` line ends) through ``write(fh)`` into a temp file beside ``path``,
+    fsync, then replace ``path``: old or complete, never partial. Returns what ``write`` returned."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            os.fchmod(fh.fileno(), mode)
+            result = write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        _cleanup([tmp])
+        raise
+    fsync_dir(folder)
+    return result

@@ -1,0 +1,195 @@
+"""JSONL import: ``claimtag import FILE --format NAME [--annotator NAME]`` (any format with ``read``).
+
+Reads what export writes (and what Prodigy / spaCy / doccano write in the same shapes).
+
+Articles: a record's ``text`` is attached to the article ``doc_id`` (native), ``meta.doc_id``
+(spacy, doccano), else ``id``, else ``imported-<sha256[:12]>``. An article the store lacks is
+added (title from the record, else its first line). Its versions are rebuilt: texts of
+``stale`` records first, in file order, the non-stale text last (current). For an article the
+store has, a non-stale record must carry its current text and a stale one a text the store
+knows; anything else is refused (add the new text with ``claimtag add`` first). The text must
+already be normalised (``text.normalize.normalize_text``): if normalising would change a text that
+carries spans, the record is refused, since every offset after the change would shift.
+
+Claims: offsets in range, ``text`` / quote (if given) equal to ``text[start:end]``, type and
+stance known to the schema (when one is given). A record's claim ``id`` is kept, so importing
+the same file again changes nothing; a span without one gets an id derived from the document,
+annotator, text, offsets and label (stable too). Claims already in the store and absent from
+the file are kept. Times (``created``, ``updated``) are kept when the record has them.
+
+spacy / doccano spans: ``label`` is the claim type (matched case-insensitively; the span's
+``type`` key wins if present). ``stance`` and ``target`` come from the span's extra keys
+(doccano: ``meta.claims``, as ``export`` writes them). A span without a stance gets
+``neutral`` (the default schema's "no position" value, which the annotator then reviews; the
+importer reports how many); without a target, the schema's default target. Prodigy records
+whose ``answer`` is ``reject`` or ``ignore`` are skipped.
+
+Annotator: the record's own (native ``annotator``; ``meta.annotator``), else ``--annotator``.
+Status and article labels (``status``, ``labels``; in ``meta`` for spacy/doccano) are set
+when present. A bad line is refused as a whole with one line ``FILE:LINE: reason`` on stderr;
+the other lines are imported; the exit status is 1 if any line was refused.
+
+Reading one line is the format's ``read``, validating it ``records.py``; this module is the command:
+the file, the articles it adds and the claims it saves.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO
+
+from ..errors import RefusedInput, StoreError
+from ..models import Claim, NewArticle
+from ..schema import Schema
+from ..store import Store
+from .records import DEFAULT_STANCE, Record, check_labels, make_claims, to_record
+
+
+# -- the command ------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    records: int = 0
+    articles_added: int = 0
+    claims_saved: int = 0
+    skipped: int = 0
+    defaulted_stance: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def read_lines(path: Path, fmt: str, annotator: str | None, schema: Schema | None, out: Outcome) -> list[Record]:
+    recs = []
+    with open(path, "rb") as fh:
+        for no, raw in enumerate(fh, 1):
+            where = f"{path}:{no}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                out.refused.append(f"{where}: not UTF-8 text")
+                continue
+            if no == 1:
+                line = line.removeprefix("\ufeff")
+            if not line.strip():
+                continue
+            try:
+                rec = to_record(json.loads(line), fmt, no, annotator)
+                if rec is not None:
+                    check_labels(rec.labels, schema)
+                    rec.made, rec.defaulted = make_claims(rec, schema)
+            except json.JSONDecodeError as exc:
+                out.refused.append(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})")
+                continue
+            except RefusedInput as exc:
+                out.refused.append(f"{where}: {exc}")
+                continue
+            if rec is None:
+                out.skipped += 1
+            else:
+                recs.append(rec)
+    return recs
+
+
+def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outcome) -> list[Record]:
+    """Add the articles the store lacks (old versions first); drop records whose text does not fit."""
+    docs: dict[str, list[Record]] = {}
+    for r in recs:
+        docs.setdefault(r.doc_id, []).append(r)
+    rounds: list[list[NewArticle]] = []
+    keep: set[int] = set()
+    for doc_id, group in docs.items():
+        article = store.article(doc_id)
+        if article is not None:
+            known = {article.sha256, *article.old_versions}
+            for r in group:
+                if r.stale and r.sha not in known:
+                    out.refused.append(f"{path}:{r.line}: stale record of {doc_id}: the store has no such older text")
+                elif not r.stale and r.sha != article.sha256:
+                    out.refused.append(f"{path}:{r.line}: the text differs from article {doc_id} in the store "
+                                       "(add the new version with claimtag add first)")
+                else:
+                    keep.add(id(r))
+            continue
+        current = next((r for r in group if not r.stale), None)
+        versions: dict[str, Record] = {}
+        for r in group:
+            if r.stale and (current is None or r.sha != current.sha):
+                versions.setdefault(r.sha, r)
+        if current is not None:
+            versions.pop(current.sha, None)
+            versions[current.sha] = current
+        for r in group:
+            if (r.sha in versions) if r.stale else (r.sha == current.sha):
+                keep.add(id(r))
+            else:
+                out.refused.append(f"{path}:{r.line}: the text differs from the one line {current.line} gives "
+                                   f"article {doc_id}")
+        for k, r in enumerate(versions.values()):
+            title = r.title if r.title is not None else next(
+                (ln.strip() for ln in r.text.split("\n") if ln.strip()), doc_id)[:200]
+            if len(rounds) <= k:
+                rounds.append([])
+            rounds[k].append(NewArticle(doc_id, title, str(path), r.text, r.meta or {}))
+    for batch in rounds:  # each round adds one more version of the articles that have it
+        out.articles_added += sum(res.outcome == "added" for res in store.add_articles(batch, actor="import"))
+    return [r for r in recs if id(r) in keep]
+
+
+def import_records(store: Store, recs: list[Record], path: Path, out: Outcome) -> None:
+    for r in recs:
+        claims = r.made
+        try:
+            existing = {c.id: c for c in store.claims(r.doc_id)}
+            for c in claims:
+                old = existing.get(c.id)
+                if old is not None and (old.annotator, old.article_id) != (c.annotator, c.article_id):
+                    raise RefusedInput(f"claim id {c.id} belongs to {old.annotator}'s claim in the store")
+            for c in claims:
+                old = existing.get(c.id)
+                if old is not None and c.id in r.absent:
+                    c = replace(c, **{f: getattr(old, f) for f in r.absent[c.id]})
+                if old is not None and _same(old, c):
+                    continue
+                store.save_claim(c, keep_times=True)
+                out.claims_saved += 1
+            if r.status is not None or r.labels is not None:
+                store.set_state(r.doc_id, r.annotator, status=r.status, labels=r.labels)
+        except (RefusedInput, StoreError) as exc:
+            out.refused.append(f"{path}:{r.line}: {exc}")
+            continue
+        out.records += 1
+        out.defaulted_stance += r.defaulted
+
+
+def _same(a: Claim, b: Claim) -> bool:
+    skip = ("created", "updated")
+    return all(getattr(a, f) == getattr(b, f) for f in Claim.__dataclass_fields__ if f not in skip) and \
+        (not b.updated or a.updated == b.updated)
+
+
+def run_import(store: Store, args: Namespace, schema: Schema | None = None, err: IO[str] | None = None) -> int:
+    """``claimtag import``: 0 all imported, 1 some lines refused, 2 the file cannot be read."""
+    err = err or sys.stderr
+    path = Path(args.file)
+    fmt = getattr(args, "format", "native") or "native"
+    out = Outcome()
+    try:
+        recs = read_lines(path, fmt, getattr(args, "annotator", None), schema, out)
+        recs = add_missing_articles(store, recs, path, out)
+        import_records(store, recs, path, out)
+    except IsADirectoryError:
+        print(f"claimtag import: {path} is a folder, not a JSONL file", file=err)
+        return 2
+    except OSError as exc:
+        print(f"claimtag import: cannot read {path}: {exc.strerror or exc}", file=err)
+        return 2
+    for line in out.refused:
+        print(line, file=err)
+    note = f"; {out.defaulted_stance} span(s) had no stance: set to {DEFAULT_STANCE!r}" if out.defaulted_stance else ""
+    skipped = f", {out.skipped} rejected/ignored skipped" if out.skipped else ""
+    print(f"claimtag import: {out.records} record(s) imported ({out.articles_added} article(s) added, "
+          f"{out.claims_saved} claim(s) saved){skipped}, {len(out.refused)} refused{note}", file=err)
+    return 1 if out.refused else 0

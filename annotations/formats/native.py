@@ -1,0 +1,32 @@
+"""``native``: claimtag's own JSONL, one record per (article, annotator, text version); carries everything.
+
+``doc_id, title, text, text_sha256, meta, annotator, status, labels, stale,
+claims[{id, start, end, text, type, stance, target, note, created, updated}]``; an (article, annotator)
+pair is exported when the annotator has a state or claims for it."""
+
+from __future__ import annotations
+
+from ..errors import RefusedInput
+from ..store import Store
+from .base import Format, Record, Unit
+
+
+def build(u: Unit, text: str, store: Store) -> list[Record]:
+    claims = [{"id": c.id, "start": c.start, "end": c.end, "text": c.quote, "type": c.type, "stance": c.stance,
+               "target": c.target, "note": c.note, "created": c.created, "updated": c.updated} for c in u.claims]
+    return [{"doc_id": u.doc_id, "title": u.article.title if u.article else "", "text": text, "text_sha256": u.sha,
+             "meta": u.article.meta if u.article else {}, "annotator": u.annotator, "status": u.state.status,
+             "labels": u.state.labels, "stale": u.stale, "claims": claims}]
+
+
+def read(rec: Record) -> Record:
+    claims = rec.get("claims", [])
+    if not isinstance(claims, list):
+        raise RefusedInput("claims is not a list")
+    return {"doc_id": rec.get("doc_id", rec.get("id")), "title": rec.get("title"), "meta": rec.get("meta"),
+            "annotator": rec.get("annotator"), "status": rec.get("status"), "labels": rec.get("labels"),
+            "stale": rec.get("stale", False), "claims": claims}
+
+
+FORMAT = Format("native", "claimtag's own JSONL: everything (claims, labels, notes, times, versions)",
+                build=build, read=read)

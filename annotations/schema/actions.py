@@ -1,0 +1,119 @@
+"""THE table of actions: every action of every screen, with its namespaced id, default keys and a
+one-line description. Nothing else declares a key.
+
+- ``tui/keys.py`` builds each screen's (and focusable widget's) bindings from it;
+- the schema's ``[keys]`` remaps any of them (``parse.py`` validates against it);
+- help shows the keys of the screen it was opened from, and the README's key table is
+  ``markdown_table()`` (a test compares the two).
+
+An id is ``SCOPE.NAME``: the scope is the screen (or widget) that handles it, the name is its
+``action_NAME`` method there. Reader keys for stances and claim types come from the schema's
+``[[stances]]`` and ``[[claim_types]]`` and share the reader's keyboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    keys: tuple[str, ...]
+    description: str
+
+    @property
+    def scope(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.id.split(".", 1)[1]
+
+
+def _a(id_: str, keys: str, description: str) -> Action:
+    return Action(id_, tuple(keys.split(",")), description)
+
+
+SCOPES: dict[str, str] = {
+    "app": "everywhere",
+    "list": "the article list",
+    "reader": "the reader",
+    "claims": "the claims panel (when it has focus)",
+    "labels": "the article-labels dialog",
+    "prompt": "the search and note prompts",
+    "help": "help",
+}
+
+ACTIONS: tuple[Action, ...] = (
+    _a("app.quit", "ctrl+c", "quit claimtag"),
+    # the article list (its keys also move the reader's side list when that has focus)
+    _a("list.cursor_down", "j,down", "next article"),
+    _a("list.cursor_up", "k,up", "previous article"),
+    _a("list.cursor_page_down", "pagedown", "a page down"),
+    _a("list.cursor_page_up", "pageup", "a page up"),
+    _a("list.cursor_first", "home", "first article"),
+    _a("list.cursor_last", "end", "last article"),
+    _a("list.open", "enter", "open the article"),
+    _a("list.filter", "slash", "start a filter (then every letter is part of it)"),
+    _a("list.erase", "backspace", "erase the filter's last character"),
+    _a("list.clear_filter", "escape", "clear the filter"),
+    _a("list.help", "question_mark", "help"),
+    _a("list.quit", "q", "quit"),
+    # the reader
+    _a("reader.next_sentence", "j,down", "move the selection to the next sentence"),
+    _a("reader.prev_sentence", "k,up", "move the selection to the previous sentence"),
+    _a("reader.extend_end", "l", "selection end one word right"),
+    _a("reader.shrink_end", "h", "selection end one word left"),
+    _a("reader.extend_start", "L", "selection start one word left"),
+    _a("reader.shrink_start", "H", "selection start one word right"),
+    _a("reader.next_claim", "n", "next claim"),
+    _a("reader.prev_claim", "N", "previous claim"),
+    _a("reader.cycle_target", "t", "the claim under the cursor gets the next target"),
+    _a("reader.delete_claim", "x", "delete the claim under the cursor"),
+    _a("reader.edit_note", "e", "note on the claim under the cursor"),
+    _a("reader.labels", "a", "article labels"),
+    _a("reader.done", "d", "mark the article done, open the next one"),
+    _a("reader.undo", "u", "undo"),
+    _a("reader.redo", "ctrl+r", "redo"),
+    _a("reader.search", "slash", "search the text"),
+    _a("reader.help", "question_mark", "help"),
+    _a("reader.back", "escape", "back to the article list"),
+    _a("reader.quit", "q", "quit"),
+    # the claims panel, when it has focus
+    _a("claims.next_claim", "j,down", "next claim"),
+    _a("claims.prev_claim", "k,up", "previous claim"),
+    # the labels dialog (the values' keys come from the schema's [[labels]])
+    _a("labels.next_set", "down,j,tab", "next label set"),
+    _a("labels.prev_set", "up,k,shift+tab", "previous label set"),
+    _a("labels.close", "escape,enter,a", "close the dialog"),
+    # one-line prompts: every printable character is text, so these keys are not printable ones
+    _a("prompt.submit", "enter", "search: next match · note: save"),
+    _a("prompt.erase", "backspace", "erase the last character"),
+    _a("prompt.cancel", "escape", "close the prompt"),
+    # help
+    _a("help.close", "escape,q,question_mark", "close help"),
+)
+
+BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
+DEFAULT_KEYS: dict[str, tuple[str, ...]] = {a.id: a.keys for a in ACTIONS}
+# keys a scope keeps for itself (a [keys] entry may not take them)
+RESERVED_KEYS: dict[str, dict[str, str]] = {
+    "reader": {"tab": "moving focus between panes", "shift+tab": "moving focus between panes"},
+}
+
+
+def in_scope(scope: str) -> list[Action]:
+    return [a for a in ACTIONS if a.scope == scope]
+
+
+def markdown_table(keys: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The README's key table: one row per action, in table order."""
+    from .keys import key_label
+
+    keys = keys or DEFAULT_KEYS
+    rows = ["| where | keys | action | id (for `[keys]`) |", "|---|---|---|---|"]
+    for a in ACTIONS:
+        shown = key_label(keys[a.id]).replace("|", "\\|")
+        rows.append(f"| {SCOPES[a.scope]} | {shown} | {a.description} | `{a.id}` |")
+    return "\n".join(rows)

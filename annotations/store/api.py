@@ -1,0 +1,304 @@
+"""The claimtag store: TinyDB JSON files under one folder, safe for several processes.
+
+Layout (every file is JSON or text a person can read)::
+
+    STORE/claimtag-store.json      schema version of the store
+    STORE/corpus/<bb>.json         article records (table "articles"), by bucket
+    STORE/texts/<sh>/<sha256>.txt  article texts, content-addressed, never changed
+    STORE/claims/<bb>.json         claims of all annotators (table "claims"), by bucket
+    STORE/states/<bb>.json         per (article, annotator): status, labels, claim count
+    STORE/log/<annotator>.jsonl    append-only log of every change (before/after)
+    STORE/cache/sentences/<sha>.json  sentence offsets, derived, safe to delete
+    STORE/locks/                   lock files
+
+An article's records live in bucket ``<bb>`` (two hex digits of a hash of its
+id, 256 buckets), so one save rewrites two small files, not the whole store.
+Old texts are kept when an article changes: a claim stays attached to the text
+it was made on (``text_sha256``) and is reported as stale, never shifted.
+
+Each bucket file is a TinyDB (``StoreDB(path, storage=AtomicJSONStorage)``, cached
+per file); every read and write is a ``db.table(name, cache_size=0)`` operation.
+Those tables (``store_db.FreshTable``) keep no query cache and no next-id counter
+(both would go stale when another process writes) and the storage re-reads a file
+another process replaced. A change is one read-modify-write of a bucket's files
+under the bucket's lock (``locks/<bb>.lock``) in one ``batch()``: tables read and
+changed, the change appended to the log (fsynced), then the files replaced
+together (fsynced) before the call returns. A crash between the claims and the
+states file leaves stale claim counts: ``check(repair=True)`` recounts them.
+Records handed out are copies: changing them never changes the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tinydb import where
+from tinydb.table import Document
+
+from ..errors import StoreError
+from ..fileio import FILE_MODE, atomic_write
+from ..models import (STATUSES, AddResult, Article, ArticleState, Claim, NewArticle, Progress, claim_order,
+                      labels_problem, now_iso, span_problem)
+from ..text.normalize import sha256_text
+from .buckets import BucketChange, Buckets, bucket_of
+from .counts import recount
+from .db import match, put
+from .files import copy_json, read_json_file
+
+STORE_SCHEMA_VERSION = 1
+STORE_MARKER = "claimtag-store.json"
+
+
+def default_store_dir(project: Path | None = None) -> Path:
+    """``$CLAIMTAG_STORE``, else ``.claimtag/`` in the project folder (the current one)."""
+    env = os.environ.get("CLAIMTAG_STORE")
+    if env:
+        return Path(env)
+    return (project or Path.cwd()) / ".claimtag"
+
+
+class Store:
+    def __init__(self, root: str | os.PathLike[str], *, create: bool = True):
+        self.root = Path(root)
+        marker = self.root / STORE_MARKER
+        if not marker.exists():
+            if not create:
+                raise StoreError(f"no claimtag store at {self.root}")
+            if self.root.exists() and not self.root.is_dir():
+                raise StoreError(f"store path {self.root} is not a folder")
+            self.root.mkdir(parents=True, exist_ok=True)
+            from filelock import FileLock  # imported when first needed: ~10 ms of every start-up
+
+            with FileLock(self.root / ".create.lock", mode=FILE_MODE):
+                if not marker.exists():
+                    record = {"schema_version": STORE_SCHEMA_VERSION, "created": now_iso()}
+                    atomic_write(marker, json.dumps(record, indent=2) + "\n")
+        info = read_json_file(marker)
+        version = info.get("schema_version") if isinstance(info, dict) else None
+        if version != STORE_SCHEMA_VERSION:
+            raise StoreError(f"{marker}: store schema version {version!r}, this claimtag reads {STORE_SCHEMA_VERSION}")
+        self.buckets = Buckets(self.root)
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._mutex = threading.Lock()  # for the text cache (an app may use a Store from threads)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def change(self, article_id: str) -> AbstractContextManager[BucketChange]:
+        """``Buckets.change`` for the bucket of ``article_id``: several tables changed atomically under one
+        lock (``with store.change(aid) as ch: ch.table("claims") ...; ch.log(...)``)."""
+        return self.buckets.change(bucket_of(article_id))
+
+    def signature(self) -> tuple[int, ...]:
+        """Changes whenever any process saved anything (cheap to poll)."""
+        sig: list[int] = []
+        for kind in ("corpus", "claims", "states", "log"):
+            try:
+                st = os.stat(self.root / kind)
+                sig += [st.st_mtime_ns, st.st_ino]
+            except FileNotFoundError:
+                sig += [0, 0]
+        try:  # the logs only grow: their total size changes with every logged change, whatever the clock
+            with os.scandir(self.root / "log") as entries:
+                sig.append(sum(e.stat().st_size for e in entries if e.name.endswith(".jsonl")))
+        except FileNotFoundError:
+            sig.append(0)
+        return tuple(sig)
+
+    # -- corpus -----------------------------------------------------------------------------
+
+    def _text_path(self, sha: str) -> Path:
+        return self.root / "texts" / sha[:2] / f"{sha}.txt"
+
+    def add_articles(self, items: Iterable[NewArticle], actor: str = "claimtag") -> list[AddResult]:
+        by_bucket: dict[str, list[tuple[NewArticle, str]]] = {}  # (article, its text's SHA-256)
+        for item in items:
+            by_bucket.setdefault(bucket_of(item.id), []).append((item, sha256_text(item.text)))
+        results: list[AddResult] = []
+        for bucket, group in sorted(by_bucket.items()):
+            stored = {doc.get("id"): doc.get("sha256") for doc in self.buckets.table("corpus", bucket).all()}
+            if all(stored.get(item.id) == sha for item, sha in group):
+                # all there already (`claimtag PATH` on every start): no lock, no write
+                results += [AddResult(item.id, "unchanged") for item, _ in group]
+                continue
+            for item, sha in group:  # texts first: a record never points at a missing text
+                path = self._text_path(sha)
+                if not path.exists():
+                    atomic_write(path, item.text)
+            with self.buckets.change(bucket) as change:
+                corpus = change.table("corpus")
+                existing = {doc.get("id"): doc for doc in corpus.all()}
+                changed: dict[str, dict[str, Any]] = {}
+                for item, sha in group:
+                    results.append(self._merge_article(bucket, existing, changed, item, sha))
+                for aid, rec in changed.items():
+                    if aid in existing:
+                        put(corpus, existing[aid], rec)
+                corpus.insert_multiple(rec for aid, rec in changed.items() if aid not in existing)
+                for aid, rec in changed.items():
+                    change.log(actor, "article.put", aid, _plain(existing.get(aid)), rec)
+        return results
+
+    def _merge_article(self, bucket: str, existing: dict, changed: dict, item: NewArticle, sha: str) -> AddResult:
+        record = Article(id=item.id, title=item.title, source=item.source, sha256=sha,
+                         length=len(item.text), meta=item.meta, added=now_iso(),
+                         removed_controls=item.removed_controls).to_record()
+        old = changed.get(item.id) or existing.get(item.id)
+        if old is None:
+            changed[item.id] = record
+            return AddResult(item.id, "added")
+        if old["sha256"] == sha:
+            return AddResult(item.id, "unchanged")
+        versions = [v for v in old.get("old_versions", []) if v != sha] + [old["sha256"]]
+        record["old_versions"] = versions
+        record["added"] = old.get("added", record["added"])
+        changed[item.id] = record
+        stale = self.buckets.table("claims", bucket).count((where("article_id") == item.id) & (where("text_sha256") != sha))
+        return AddResult(item.id, "new version", stale)
+
+    def article(self, article_id: str) -> Article | None:
+        doc = self.buckets.table("corpus", bucket_of(article_id)).get(match(id=article_id))
+        return None if doc is None else Article.from_record({**doc, "meta": copy_json(doc.get("meta", {}))})
+
+    def articles(self) -> list[Article]:
+        out = [Article.from_record(d) for d in self.buckets.scan("corpus")]
+        out.sort(key=lambda a: a.id)
+        return out
+
+    def text(self, sha256: str) -> str:
+        text = self._texts.get(sha256)  # texts are content-addressed: a cached one is always right
+        if text is not None:
+            return text
+        path = self._text_path(sha256)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise StoreError(f"text {sha256[:12]} is missing from the store ({path})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"text file {path} is unreadable ({exc.__class__.__name__})") from None
+        if sha256_text(text) != sha256:
+            raise StoreError(f"text file {path} does not match its SHA-256 (changed by hand?)")
+        with self._mutex:
+            self._texts[sha256] = text
+            if len(self._texts) > 16:
+                self._texts.popitem(last=False)
+        return text
+
+    # -- claims -----------------------------------------------------------------------------
+
+    def claims(self, article_id: str, annotator: str | None = None) -> list[Claim]:
+        cond = match(article_id=article_id, **({} if annotator is None else {"annotator": annotator}))
+        found = [Claim.from_record(d) for d in self.buckets.table("claims", bucket_of(article_id)).search(cond)]
+        found.sort(key=claim_order)
+        return found
+
+    def all_claims(self, annotator: str | None = None) -> Iterator[Claim]:
+        for rec in self.buckets.scan("claims"):
+            if annotator is None or rec.get("annotator") == annotator:
+                yield Claim.from_record(rec)
+
+    @staticmethod
+    def new_claim_id() -> str:
+        return uuid.uuid4().hex[:20]
+
+    def save_claim(self, claim: Claim, *, keep_times: bool = False) -> Claim:
+        """Add or replace a claim (by id). Checks the offsets against the text it quotes.
+
+        ``keep_times``: keep ``claim.updated`` if set (import: the record's own time)."""
+        problem = span_problem(self.text(claim.text_sha256), claim.start, claim.end, claim.quote)
+        if problem:
+            raise StoreError(f"claim {claim.id}: {problem}")
+        with self.change(claim.article_id) as change:
+            claims, states = change.table("claims"), change.table("states")
+            before = claims.get(match(id=claim.id))
+            if before is not None and before.get("article_id") != claim.article_id:
+                raise StoreError(f"claim id {claim.id} is taken by a claim of article {before.get('article_id')}")
+            stamp = now_iso()
+            claim = replace(claim, created=(before or {}).get("created") or claim.created or stamp,
+                            updated=claim.updated if keep_times and claim.updated else stamp)
+            record = claim.to_record()
+            put(claims, before, record)
+            who = {claim.annotator} | ({before.get("annotator")} if before else set())
+            recount(claims, states, claim.article_id, who, stamp)  # reads the states file: both readable
+            change.log(claim.annotator, "claim.put", claim.id, _plain(before), record)
+        return claim
+
+    def delete_claim(self, article_id: str, claim_id: str, annotator: str) -> Claim | None:
+        with self.change(article_id) as change:
+            claims, states = change.table("claims"), change.table("states")
+            before = claims.get(match(id=claim_id, article_id=article_id))
+            if before is None:
+                return None
+            claims.remove(doc_ids=[before.doc_id])
+            recount(claims, states, article_id, {before.get("annotator")}, now_iso())
+            change.log(annotator, "claim.delete", claim_id, _plain(before), None)
+        return Claim.from_record(before)
+
+    # -- article states -----------------------------------------------------------------------
+
+    def state(self, article_id: str, annotator: str) -> ArticleState:
+        doc = self.buckets.table("states", bucket_of(article_id)).get(match(article_id=article_id, annotator=annotator))
+        return _state_copy(doc) if doc else ArticleState(article_id, annotator)
+
+    def set_state(self, article_id: str, annotator: str, *, status: str | None = None,
+                  labels: dict[str, list[str]] | None = None) -> ArticleState:
+        fields: dict[str, Any] = {}
+        if status is not None:
+            if status not in STATUSES:
+                raise StoreError(f"unknown status {status!r} (one of: {', '.join(STATUSES)})")
+            fields["status"] = status
+        if labels is not None:
+            if problem := labels_problem(labels):
+                raise StoreError(f"{problem}, not {labels!r}")
+            fields["labels"] = {k: list(v) for k, v in labels.items()}
+        with self.change(article_id) as change:
+            states = change.table("states")
+            before = states.get(match(article_id=article_id, annotator=annotator))
+            record = ArticleState(article_id, annotator).to_record() if before is None else copy_json(before)
+            record.update(fields, updated=now_iso())
+            put(states, before, record)
+            change.log(annotator, "state.put", f"{article_id}/{annotator}", _plain(before), record)
+        return _state_copy(record)
+
+    def states(self, annotator: str | None = None) -> list[ArticleState]:
+        return [ArticleState.from_record(rec) for rec in self.buckets.scan("states")
+                if annotator is None or rec.get("annotator") == annotator]
+
+    def annotators(self) -> list[str]:
+        return sorted({s.annotator for s in self.states()})
+
+    def progress(self, annotator: str) -> list[Progress]:
+        states = {s.article_id: s for s in self.states(annotator)}
+        todo = ArticleState("", annotator)
+        return [Progress(art, (st := states.get(art.id, todo)).status, st.n_claims) for art in self.articles()]
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def stale_claims(self, annotator: str | None = None) -> list[Claim]:
+        """Claims made on a text that is no longer the article's current text."""
+        current = {a.id: a.sha256 for a in self.articles()}
+        return [c for c in self.all_claims(annotator) if current.get(c.article_id) != c.text_sha256]
+
+    def check(self, repair: bool = False) -> list[str]:
+        """Problems found in the store, one line each (empty: the store is valid).
+
+        ``repair``: fix what can be fixed safely (claim counts left stale by a crash, orphan temp files)."""
+        from .check import check_store
+
+        return check_store(self.buckets, self.text, repair)
+
+
+def _plain(doc: Document | None) -> dict[str, Any] | None:
+    return None if doc is None else dict(doc)
+
+
+def _state_copy(rec: dict[str, Any]) -> ArticleState:
+    return ArticleState.from_record({**rec, "labels": {k: list(v) for k, v in rec.get("labels", {}).items()}})

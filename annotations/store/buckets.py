@@ -1,0 +1,106 @@
+"""The store's bucket files and the one way to change them: ``Buckets.change(bucket)``.
+
+An article's records live in bucket ``<bb>`` (two hex digits of a hash of its id, 256 buckets) of
+each kind of table (``corpus/``, ``claims/``, ``states/``), so one save rewrites small files, not
+the whole store. ``change(bucket)`` is the public primitive for "several tables changed atomically
+under one lock": the bucket's lock is held, every table written in the block is written together
+(one sync round) when it ends, or not at all if it raises, and each change is logged. The gold
+layer, review and repairs use it like saves do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb.table import Document, Table
+
+from ..errors import StoreError
+from ..fileio import FILE_MODE
+from .db import StoreDB, open_db
+from .files import AtomicJSONStorage, batch
+from .log import append_change
+
+TABLES = {"corpus": "articles", "claims": "claims", "states": "states"}  # folder -> TinyDB table
+CACHED_FILES = 48  # bucket files (TinyDBs) kept with their parse (LRU): the articles being worked on
+LOCK_TIMEOUT = 30.0  # seconds
+
+
+def bucket_of(article_id: str) -> str:
+    return hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=1).hexdigest()
+
+
+class BucketChange:
+    """The tables of one bucket inside ``Buckets.change``; ``log`` records each change made."""
+
+    def __init__(self, buckets: Buckets, bucket: str):
+        self.buckets, self.bucket = buckets, bucket
+
+    def table(self, kind: str) -> Table:
+        return self.buckets.table(kind, self.bucket)
+
+    def log(self, annotator: str, op: str, key: str, before: Any, after: Any) -> None:
+        """Append one change to the annotator's log, durably, before the tables are written."""
+        append_change(self.buckets.root / "log", annotator, op, key, before, after)
+
+
+class Buckets:
+    """The bucket files under one store folder: cached TinyDB tables, scans, and locked changes."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._dbs: OrderedDict[Path, StoreDB] = OrderedDict()
+        self._mutex = threading.Lock()  # for the cache (an app may use a Store from threads)
+
+    def table(self, kind: str, bucket: str) -> Table:
+        """The TinyDB table of one bucket file (its TinyDB is cached, the table reads the file as it is now)."""
+        path = self.root / kind / f"{bucket}.json"
+        with self._mutex:
+            db = self._dbs.get(path)
+            if db is None:
+                db = self._dbs[path] = StoreDB(path, storage=AtomicJSONStorage)
+                if len(self._dbs) > CACHED_FILES:
+                    self._dbs.popitem(last=False)
+            else:
+                self._dbs.move_to_end(path)
+        return db.table(TABLES[kind], cache_size=0)
+
+    def files(self, kind: str) -> list[Path]:
+        """The bucket files of one kind, sorted."""
+        return sorted((self.root / kind).glob("*.json"))
+
+    def scan(self, kind: str) -> Iterator[Document]:
+        """Every document of one kind, each file read through a TinyDB of its own (not cached: the caller
+        owns the documents, nested values included)."""
+        for path in self.files(kind):
+            yield from self.read_file(kind, path)
+
+    @staticmethod
+    def read_file(kind: str, path: Path) -> list[Document]:
+        """Every document of one bucket file; raises ``CorruptStoreFile`` for a file that does not parse."""
+        return open_db(path).table(TABLES[kind], cache_size=0).all()
+
+    @contextmanager
+    def change(self, bucket: str) -> Iterator[BucketChange]:
+        """One change of a bucket: its lock held; the tables written in the block are written together
+        (one sync round) when it ends, or not at all if it raises."""
+        from filelock import FileLock, Timeout  # imported when first needed: ~10 ms of every start-up
+
+        folder = self.root / "locks"
+        folder.mkdir(exist_ok=True)
+        lock = FileLock(folder / f"{bucket}.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreError(f"store bucket {bucket} stayed locked for {LOCK_TIMEOUT:.0f} s "
+                             "(another claimtag stuck?)") from None
+        try:
+            with batch():
+                yield BucketChange(self, bucket)
+        finally:
+            lock.release()

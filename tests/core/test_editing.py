@@ -1,0 +1,181 @@
+"""The reader's logic without a UI: selection, tagging, claim edits, labels, undo/redo."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.editing import ArticleSession, line_spans
+from annotations.text.sentences import sentence_spans
+from annotations.errors import StoreError
+
+ARTICLE = "001_7a089fa4fc1eff1a"  # starts with 【Text by Observers Network, Wang Yi】
+
+
+@pytest.fixture
+def session(seeded_store, schema):
+    article = seeded_store.article(ARTICLE)
+    text = seeded_store.text(article.sha256)
+    return ArticleSession(seeded_store, schema, article, "alice", sentences=sentence_spans(text))
+
+
+def test_starts_on_first_sentence_and_moves_by_sentence(session):
+    first = session.selection
+    assert session.text[first[0]:first[1]].startswith("【Text by Observers Network")
+    session.move_sentence(1)
+    second = session.selection
+    assert second[0] > first[1] - 1
+    session.move_sentence(-1)
+    assert session.selection == first
+    session.move_sentence(-1)  # stays at the first sentence
+    assert session.selection == first
+    for _ in range(10_000):
+        session.move_sentence(1)
+    assert session.selection == session.sentences[-1]
+
+
+def test_one_keystroke_tags_the_sentence(session, seeded_store):
+    done = session.tag("favor")
+    claim = done.claim
+    assert done.what == "tagged fact · favor"
+    start, end = session.selection
+    assert (claim.start, claim.end) == (start, end)
+    assert claim.quote == session.text[start:end]
+    assert (claim.type, claim.stance, claim.target) == ("fact", "favor", "Chinese AI")
+    stored = seeded_store.claims(ARTICLE, "alice")
+    assert [c.id for c in stored] == [claim.id]
+    assert seeded_store.state(ARTICLE, "alice").status == "in progress"
+
+
+def test_tagging_the_same_span_again_changes_the_stance(session, seeded_store):
+    session.tag("favor")
+    session.tag("against")
+    stored = seeded_store.claims(ARTICLE, "alice")
+    assert len(stored) == 1 and stored[0].stance == "against"
+
+
+def test_type_target_note_delete_act_on_the_claim_under_cursor(session, seeded_store):
+    session.tag("neutral")
+    assert session.set_type("prediction").claim.type == "prediction"
+    assert session.cycle_target().claim.target == "US AI policy"
+    assert session.cycle_target().what == "target → Chinese AI"
+    assert session.set_note("check the WSJ date").claim.note == "check the WSJ date"
+    (claim,) = seeded_store.claims(ARTICLE, "alice")
+    assert (claim.type, claim.note) == ("prediction", "check the WSJ date")
+    assert session.delete().what == "deleted claim"
+    assert seeded_store.claims(ARTICLE, "alice") == []
+    assert session.set_type("fact") is None  # nothing under the cursor now
+
+
+def test_word_steps_trim_and_extend_the_selection(session):
+    start, end = session.selection
+    session.extend_end(-1)
+    s2, e2 = session.selection
+    assert s2 == start and e2 < end and session.text[e2 - 1] != " "
+    session.extend_end(1)
+    assert session.selection == (start, end)
+    session.extend_start(-1)  # H: shrink the start by a word
+    s3, _ = session.selection
+    assert s3 > start and session.text[s3 - 1] in " \n"
+    session.extend_start(1)  # L: extend it back
+    assert session.selection[0] == start
+    session.move_sentence(1)
+    s4, _ = session.selection
+    session.extend_start(1)  # into the previous sentence
+    assert session.selection[0] < s4
+
+
+def test_shrinking_never_empties_the_selection(session):
+    for _ in range(200):
+        session.extend_end(-1)
+        session.extend_start(-1)
+    start, end = session.selection
+    assert end > start and session.text[start:end].strip()
+
+
+def test_next_and_previous_claim_walk_in_text_order(session):
+    session.move_sentence(2)
+    late = session.tag("against").claim
+    session.move_sentence(-2)
+    early = session.tag("favor").claim
+    session.move_sentence(1)
+    assert session.jump_claim(1).id == late.id
+    assert session.jump_claim(1).id == early.id  # wraps around
+    assert session.jump_claim(-1).id == late.id
+
+
+def test_undo_redo_any_number_of_steps_across_claims_and_labels(session, seeded_store):
+    session.tag("favor")
+    session.set_type("opinion")
+    session.toggle_label("frame", "economic")
+    session.toggle_label("frame", "security")
+    session.set_status("done")
+    assert seeded_store.state(ARTICLE, "alice").labels["frame"] == ["economic", "security"]
+    for _ in range(5):
+        assert session.undo() is not None
+    assert session.undo() is None
+    assert seeded_store.claims(ARTICLE, "alice") == []
+    state = seeded_store.state(ARTICLE, "alice")
+    assert state.labels.get("frame", []) == [] and state.status != "done"
+    for _ in range(5):
+        assert session.redo() is not None
+    (claim,) = seeded_store.claims(ARTICLE, "alice")
+    assert claim.type == "opinion"
+    state = seeded_store.state(ARTICLE, "alice")
+    assert state.status == "done" and state.labels["frame"] == ["economic", "security"]
+
+
+def test_single_choice_label_replaces_the_value(session, seeded_store):
+    session.toggle_label("stance", "favor")
+    session.toggle_label("stance", "against")
+    assert seeded_store.state(ARTICLE, "alice").labels["stance"] == ["against"]
+    session.toggle_label("stance", "against")
+    assert seeded_store.state(ARTICLE, "alice").labels["stance"] == []
+
+
+def test_annotators_do_not_see_each_others_claims(seeded_store, schema, session):
+    session.tag("favor")
+    other = ArticleSession(seeded_store, schema, seeded_store.article(ARTICLE), "bob")
+    assert other.claims == []
+
+
+def test_blank_selection_is_refused(seeded_store, schema):
+    article = seeded_store.article("002_45969eb7d7822045")
+    session = ArticleSession(seeded_store, schema, article, "alice")
+    title_end = session.text.index("\n")
+    session.selection = (title_end, title_end + 2)  # "\n\n"
+    with pytest.raises(StoreError):
+        session.tag("favor")
+
+
+def test_line_spans_strip_blank_lines():
+    assert line_spans("a b\n\n  c  \n") == [(0, 3), (7, 8)]
+
+
+def test_next_article_prefers_todo_then_in_progress_and_wraps(seeded_store):
+    from annotations.editing import next_article
+    from annotations.models import Progress
+
+    arts = seeded_store.articles()
+    rows = [Progress(a, st, 0) for a, st in zip(arts, ["done", "in progress", "done", "todo", "done"])]
+    assert next_article(rows, arts[0].id).article.id == arts[3].id
+    assert next_article(rows, arts[3].id).article.id == arts[1].id  # no todo left but itself
+    rows = [Progress(a, "done", 0) for a in arts]
+    assert next_article(rows, arts[2].id) is None
+
+
+def test_undo_of_an_edit_in_another_article_leaves_this_one_alone(seeded_store, schema):
+    from annotations.editing.history import History
+
+    history = History(seeded_store)
+    first = ArticleSession(seeded_store, schema, seeded_store.article("000_ecb1173961431c24"), "alice",
+                           history=history)
+    first.tag("favor")
+    here = ArticleSession(seeded_store, schema, seeded_store.article(ARTICLE), "alice", history=history)
+    here.tag("against")
+    here.undo()  # this article's claim
+    here.undo()  # the other article's claim, through the shared history
+    assert here.claims == [] and seeded_store.claims("000_ecb1173961431c24") == []
+    here.redo()
+    assert here.claims == [] and len(seeded_store.claims("000_ecb1173961431c24")) == 1
+    here.redo()
+    assert [c.stance for c in here.claims] == ["against"] == [c.stance for c in seeded_store.claims(ARTICLE)]

@@ -1,0 +1,107 @@
+"""End to end, as a person would: the real `claimtag` command in a tmux pane, keys typed,
+then the claim found in `claimtag export`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAIMTAG = Path(sys.executable).parent / "claimtag"
+
+
+class Pane:
+    def __init__(self, command: list[str], size=(100, 30), env: dict[str, str] | None = None):
+        self.socket = f"claimtag-test-{uuid.uuid4().hex[:8]}"
+        cols, rows = size
+        envs = [f"{k}={v}" for k, v in (env or {}).items()]
+        self.tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(rows),
+                  "env", "TERM=xterm-256color", *envs, *command)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+                              capture_output=True, text=True, timeout=20).stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-t", "t", "-p")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.screen()}")
+
+    def gone(self, timeout: float = 10) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "t"],
+                              capture_output=True).returncode != 0:
+                return True
+            time.sleep(0.2)
+        return False
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def test_tag_a_claim_in_the_real_app_and_export_it(tmp_path):
+    store = tmp_path / "store"
+    env = {"CLAIMTAG_ANNOTATOR": "e2e", "HOME": str(tmp_path)}
+    pane = Pane([str(CLAIMTAG), "--store", str(store), str(ROOT / "seeds")], env=env)
+    try:
+        pane.wait_for("5 articles")
+        pane.keys("Enter")  # opens the first article
+        pane.wait_for("Russian media")
+        pane.keys("2")  # the first sentence, as a claim against
+        pane.wait_for("saved")
+        pane.keys("q")
+        assert pane.gone(), pane.screen()
+    finally:
+        pane.close()
+    out = subprocess.run([str(CLAIMTAG), "export", "--store", str(store), "--format", "claims"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (line,) = out.stdout.splitlines()
+    claim = json.loads(line)
+    assert claim["annotator"] == "e2e"
+    assert claim["stance"] == "against" and claim["type"] == "fact"
+    assert claim["text"].startswith("Russian media: China is ruthlessly breaking")
+    assert claim["doc_id"] == "000_ecb1173961431c24"
+
+
+def test_a_dropped_connection_loses_nothing(tmp_path):
+    """The terminal goes away (tmux killed: the app gets SIGHUP, as when an SSH link drops) right
+    after a tag: the claim and the article labels are in the store."""
+    store = tmp_path / "store"
+    env = {"CLAIMTAG_ANNOTATOR": "e2e", "HOME": str(tmp_path)}
+    pane = Pane([str(CLAIMTAG), "--store", str(store), str(ROOT / "seeds")], env=env)
+    try:
+        pane.wait_for("5 articles")
+        pane.keys("j", "Enter")
+        pane.wait_for("Observers Network")
+        pane.keys("j", "3", "a", "1")
+        pane.wait_for("[x] favor")
+    finally:
+        pane.close()  # no quit key: the terminal just disappears
+    out = subprocess.run([str(CLAIMTAG), "export", "--store", str(store)],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert record["doc_id"] == "001_7a089fa4fc1eff1a"
+    assert [c["stance"] for c in record["claims"]] == ["neutral"]
+    assert record["labels"]["stance"] == ["favor"]

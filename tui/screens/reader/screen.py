@@ -1,0 +1,382 @@
+"""The reader: the article text with this annotator's claims highlighted, the claims panel beside it.
+
+Keys become calls on an ``ArticleSession`` (annotations/editing.py); every change is saved
+through the store at once and the status line says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.actions import SkipAction
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from annotations.editing import ArticleSession, Done, next_article
+from annotations.errors import StoreError
+from annotations.text.display import display_safe
+from annotations.text.search import find_all
+from annotations.text.sentences import cached_sentence_spans
+
+from ... import keys
+from ...messages import SentencesReady, StoreChanged
+from ...widgets.article_list import ArticleList
+from ...widgets.claim_styles import ClaimHighlights, ClaimStyles
+from ...widgets.claims_panel import ClaimsPanel
+from ...widgets.status_bar import StatusBar
+from ...widgets.text_view import ArticleTextView, Highlight
+
+# sentencex splits 1 MB in ~25 ms, so every article's sentences are ready before its first frame
+# (cached per text); a worker stays for texts beyond this size
+SYNC_SENTENCES_UP_TO = 2_000_000  # characters
+
+
+class ReaderScreen(Screen[None]):
+    CSS_PATH = "reader.tcss"
+    AUTO_FOCUS = "#text"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-very-wide")]
+
+    def __init__(self, article_id: str):
+        super().__init__()
+        self.matches: list[tuple[int, int]] = []
+        self.claim_highlights = ClaimHighlights(ClaimStyles(self.app.schema, self.app.no_color))
+        self._shown = False  # widgets exist and show the session
+        # the session is ready before the screen mounts: keys typed ahead can already act on it
+        self.session: ArticleSession = self.load_session(article_id)
+        self.article_id = article_id
+        keys.bind_scope(self, self.app.schema.keys, "reader")
+        keys.bind_reader_choices(self, self.app.schema)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield ArticleList(id="side")
+            with Vertical(id="main"):
+                yield Static(id="title")
+                yield ArticleTextView(id="text")
+            yield ClaimsPanel(self.app.schema, id="claims")
+        yield StatusBar(id="status")
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).hints = "1/2/3 tag · j/k move · ? help · Esc list"
+        self._shown = True
+        self.show()
+        self.query_one(ArticleTextView).focus()
+
+    def load_session(self, article_id: str) -> ArticleSession:
+        """Read the article, its text, sentences and claims (no widgets involved). Raises StoreError."""
+        app = self.app
+        article = app.store.article(article_id)
+        if article is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        sentences = None
+        if article.length <= SYNC_SENTENCES_UP_TO:
+            sentences = cached_sentence_spans(app.store.root, article.sha256, app.store.text(article.sha256))
+        return ArticleSession(app.store, app.schema, article, app.annotator,
+                              sentences=sentences, history=app.history)
+
+    def open(self, article_id: str) -> None:
+        """Switch to another article (d, the side list)."""
+        try:
+            self.session = self.load_session(article_id)
+        except (StoreError, OSError) as exc:
+            self.app.report_error(exc)
+            return
+        self.article_id = article_id
+        self.matches = []
+        self.show()
+
+    def show(self) -> None:
+        """Draw the session's article from the top."""
+        if not self._shown:
+            return
+        session = self.session
+        view = self.query_one(ArticleTextView)
+        view.set_document(session.text, self.highlights(), session.selection)
+        view.scroll_home(animate=False)
+        view.set_selection(*session.selection)
+        if not session.sentences_exact:
+            self.split_sentences(session.article.sha256, session.text)
+        self.load_side_list()
+        self.show_title()
+        self.refresh_panels()
+        if session.stale:
+            self.say(f"⚠ {len(session.stale)} claims were made on an older text of this article")
+        self.call_after_refresh(self.app.idle_gc.settle)  # the article's structures live while it is open
+
+    def say(self, message: str) -> None:
+        if self._shown:
+            self.query_one(StatusBar).say(message)
+
+    @work(thread=True, exclusive=True, group="sentences")
+    def split_sentences(self, sha256: str, text: str) -> None:
+        spans = cached_sentence_spans(self.app.store.root, sha256, text)
+        self.post_message(SentencesReady(sha256, spans))
+
+    def on_sentences_ready(self, message: SentencesReady) -> None:
+        if self.session.article.sha256 == message.sha256:
+            self.session.set_sentences(message.spans)
+            self.app.idle_gc.settle()
+
+    SIDE_LIST_MIN_WIDTH = 150  # the -very-wide breakpoint, where reader.tcss shows the list
+
+    def load_side_list(self, background: bool = False) -> None:
+        """Fill the side list, only where it is shown: progress over a big corpus is not free
+        (10,000 articles: ~150 ms). Other processes' saves refresh it off the UI thread."""
+        if self.app.size.width < self.SIDE_LIST_MIN_WIDTH or not self._shown:
+            return
+        if background:
+            self.read_side_list(self.article_id)
+            return
+        try:
+            rows = self.app.store.progress(self.app.annotator)
+        except StoreError as exc:  # a corrupt corpus/states file: say so, keep the reader
+            self.app.report_error(exc)
+            return
+        self.show_side_list(rows, self.article_id)
+
+    @work(thread=True, exclusive=True, group="side-list")
+    def read_side_list(self, article_id: str) -> None:
+        try:
+            rows = self.app.store.progress(self.app.annotator)
+        except StoreError as exc:  # a corrupt corpus/states file: say so, keep the reader
+            self.app.call_from_thread(self.app.report_error, exc)
+            return
+        self.app.call_from_thread(self.show_side_list, rows, article_id)
+
+    def show_side_list(self, rows, article_id: str) -> None:
+        side = self.query_one("#side", ArticleList)
+        side.set_rows(rows)
+        side.select_article(article_id)
+
+    def on_resize(self) -> None:
+        if not self.query_one("#side", ArticleList).current:
+            self.load_side_list()
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        message.stop()
+        self.open(message.article_id)
+        self.query_one(ArticleTextView).focus()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if self.session is not None:
+            try:
+                self.session.reload()
+            except StoreError as exc:  # another process left a file we cannot read: keep what we show
+                self.app.report_error(exc)
+                return
+            self.refresh_view()
+            self.load_side_list(background=True)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def highlights(self) -> list[Highlight]:
+        return self.claim_highlights(self.session.claims)
+
+    def refresh_view(self, scroll: bool = True) -> None:
+        if not self._shown:
+            return
+        view = self.query_one(ArticleTextView)
+        view.set_highlights(self.highlights())
+        view.set_selection(*self.session.selection, scroll=scroll)
+        self.refresh_panels()
+
+    def show_title(self) -> None:
+        """Once per article: a Static's update re-lays the screen out, too dear for every save."""
+        article = self.session.article
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(display_safe(article.title) or display_safe(article.id), style="bold")
+        title.append(f"  {display_safe(article.id)} · {article.length:,} chars", style="dim")
+        self.query_one("#title", Static).update(title, layout=False)
+
+    def refresh_panels(self) -> None:
+        if not self._shown:
+            return
+        session = self.session
+        self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state, len(session.stale))
+
+    def after_save(self, what: str) -> None:
+        self.app.note_own_save()
+        if self._shown:
+            self.query_one(StatusBar).saved(what)
+            self.refresh_view()
+
+    def run_edit(self, edit: Callable[..., Done | None], *args: Any) -> None:
+        """Call an ArticleSession edit; a store error becomes a message, never a traceback."""
+        try:
+            done = edit(*args)
+        except StoreError as exc:
+            self.app.report_error(exc, title="not saved")
+            return
+        if done is None:
+            self.say("no claim under the cursor (n / N jump to claims)")
+            return
+        self.after_save(done.what)
+
+    # -- actions: selection ------------------------------------------------------------------------
+
+    def move(self, fn, *args) -> None:
+        fn(*args)
+        if not self._shown:
+            return
+        self.query_one(ArticleTextView).set_selection(*self.session.selection)
+        self.refresh_panels()
+
+    def _leave_to_focused_list(self) -> None:
+        """j/k/arrows belong to the side list or the claims panel when one of them has focus."""
+        focused = self.focused
+        if isinstance(focused, (ArticleList, ClaimsPanel)) and focused.display and self._shown:
+            raise SkipAction()
+
+    def action_next_sentence(self) -> None:
+        self._leave_to_focused_list()
+        self.move(self.session.move_sentence, 1)
+
+    def action_prev_sentence(self) -> None:
+        self._leave_to_focused_list()
+        self.move(self.session.move_sentence, -1)
+
+    def action_extend_end(self) -> None:
+        self.move(self.session.extend_end, 1)
+
+    def action_shrink_end(self) -> None:
+        self.move(self.session.extend_end, -1)
+
+    def action_extend_start(self) -> None:
+        self.move(self.session.extend_start, 1)
+
+    def action_shrink_start(self) -> None:
+        self.move(self.session.extend_start, -1)
+
+    def action_next_claim(self) -> None:
+        self.move(self.session.jump_claim, 1)
+
+    def action_prev_claim(self) -> None:
+        self.move(self.session.jump_claim, -1)
+
+    def on_article_text_view_clicked(self, message: ArticleTextView.Clicked) -> None:
+        self.move(self.session.select_sentence_at, message.offset)
+
+    def on_article_text_view_dragged(self, message: ArticleTextView.Dragged) -> None:
+        self.move(self.session.select, message.start, message.end)
+
+    # -- actions: claims -----------------------------------------------------------------------------
+
+    def action_tag(self, index: int) -> None:
+        self.run_edit(self.session.tag, self.app.schema.stances[index].name)
+
+    def action_set_type(self, index: int) -> None:
+        self.run_edit(self.session.set_type, self.app.schema.claim_types[index].name)
+
+    def action_cycle_target(self) -> None:
+        self.run_edit(self.session.cycle_target)
+
+    def action_delete_claim(self) -> None:
+        self.run_edit(self.session.delete)
+
+    def action_edit_note(self) -> None:
+        claim = self.session.claim_under_cursor()
+        if claim is None:
+            self.say("no claim under the cursor to add a note to")
+            return
+        from ..prompt.note import NoteScreen
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self.run_edit(self.session.set_note, note)
+
+        self.app.push_screen(NoteScreen(claim.note, claim.quote), done)
+
+    def action_undo(self) -> None:
+        self.history_step(self.session.undo, "undo")
+
+    def action_redo(self) -> None:
+        self.history_step(self.session.redo, "redo")
+
+    def history_step(self, step, name: str) -> None:
+        try:
+            edit = step()
+        except StoreError as exc:
+            self.app.report_error(exc)
+            return
+        if edit is None:
+            self.say(f"nothing to {name}")
+            return
+        self.after_save(f"{name}: {edit.what}")
+
+    # -- actions: article ---------------------------------------------------------------------------
+
+    def action_labels(self) -> None:
+        from ..labels.screen import LabelsScreen
+
+        self.app.push_screen(LabelsScreen(self.session), lambda _: self.after_save("labels"))
+
+    def action_done(self) -> None:
+        try:
+            self.session.set_status("done")
+        except StoreError as exc:
+            self.app.report_error(exc)
+            return
+        self.app.note_own_save()
+        try:
+            rows = self.app.store.progress(self.app.annotator)
+        except StoreError as exc:  # saved, but the next article cannot be found: stay here
+            self.app.report_error(exc)
+            self.query_one(StatusBar).saved("marked done")
+            self.refresh_view()
+            return
+        nxt = next_article(rows, self.article_id)
+        if nxt is None:
+            self.query_one(StatusBar).saved("marked done — every article is done")
+            self.app.notify("Every article is done.", title="claimtag", timeout=6)
+            self.refresh_view()
+            return
+        done_title = self.session.article.title
+        self.open(nxt.article.id)
+        self.query_one(StatusBar).saved(f"marked done: {display_safe(done_title)[:30]} → next")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+    def action_help(self) -> None:
+        from ..help.screen import HelpScreen
+
+        self.app.push_screen(HelpScreen("reader"))
+
+    # -- search -------------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        from ..prompt.search_bar import SearchBar
+
+        self.app.push_screen(SearchBar(self))
+
+    def search_for(self, query: str) -> int:
+        """Mark every match of ``query`` (case-insensitive); returns how many."""
+        self.matches = find_all(self.session.text, query)
+        if self._shown:
+            self.query_one(ArticleTextView).set_matches(self.matches)
+        return len(self.matches)
+
+    def search_next(self) -> str:
+        """Select the next match after the selection; says where it is."""
+        if not self.matches:
+            return "no match"
+        start = self.session.selection[0]
+        nxt = next((m for m in self.matches if m[0] > start), self.matches[0])
+        self.move(self.session.select, *nxt)
+        return f"match {self.matches.index(nxt) + 1} of {len(self.matches)} · Enter next · Esc back to tagging"
+
+    def end_search(self) -> None:
+        """The selection stays on the match (ready to tag); the match marks go."""
+        self.matches = []
+        if self._shown:
+            self.query_one(ArticleTextView).set_matches([])
