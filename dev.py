@@ -2,7 +2,8 @@
 """Set-up and run claimtag on a machine that has only python3.
 
     python3 dev.py run     # make .venv, install claimtag, open the app on seeds/
-    python3 dev.py test    # make .venv, install claimtag with its test extras, run the tests
+    python3 dev.py test    # make .venv, install claimtag with its test extras, the static checks
+                           # (ruff, mypy on annotations/, import-linter contracts), then the tests
     python3 dev.py bench   # the benchmark (prints figures, asserts nothing)
 
 The virtual environment lives in .venv/ beside this file; installs are skipped
@@ -22,6 +23,13 @@ HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
+
+
+STATIC_CHECKS = (
+    ("ruff", "check", "--quiet", "annotations", "tui", "tests", "bench", "dev.py"),
+    ("mypy",),  # files and strictness: [tool.mypy] in pyproject.toml
+    ("lint-imports",),  # contracts: [tool.importlinter] in pyproject.toml
+)
 
 
 def ensure_env(extras: str = "") -> None:
@@ -47,8 +55,13 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "claimtag"), "--store", store, str(HERE / "seeds"), *rest])
     if cmd == "test":
         ensure_env("test")
-        code = subprocess.call([str(PY), "-m", "pytest", *rest], cwd=HERE)
-        return code
+        if not rest:  # `dev.py test some/test.py` runs just those tests
+            for check in STATIC_CHECKS:
+                print(f"dev.py: {' '.join(check)}", file=sys.stderr, flush=True)
+                if subprocess.call([str(BIN / check[0]), *check[1:]], cwd=HERE):
+                    print(f"dev.py: {check[0]} failed", file=sys.stderr)
+                    return 1
+        return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=HERE)
     if cmd == "bench":
         ensure_env("test")
         return subprocess.call([str(PY), str(HERE / "bench" / "bench.py"), *rest], cwd=HERE)

@@ -131,10 +131,11 @@ def claim_order(claim: Claim) -> tuple[int, int, str, str]:
     return (claim.start, claim.end, claim.created, claim.id)
 
 
-def span_problem(text: str, start: int, end: int, quote: str | None = None) -> str | None:
+def span_problem(text: str, start: object, end: object, quote: str | None = None) -> str | None:
     """Why the span ``start``-``end`` (with its ``quote``, if given) does not fit ``text``; None if it does."""
-    if type(start) is not int or type(end) is not int:
+    if type(start) is not int or type(end) is not int:  # not bool either
         return "start and end must be integers"
+    assert isinstance(start, int) and isinstance(end, int)
     if not 0 <= start < end <= len(text):
         return f"span {start}-{end} is outside the text (length {len(text)})"
     if quote is not None and text[start:end] != quote:
@@ -158,6 +159,6 @@ def labels_problem(labels: Any) -> str | None:
 
 def next_target(targets: Sequence[str], current: str | None, default: str) -> str:
     """The target after ``current``, cycling; ``default`` for a target the schema does not know."""
-    if current not in targets:
+    if current is None or current not in targets:
         return default
     return targets[(list(targets).index(current) + 1) % len(targets)]

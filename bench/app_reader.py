@@ -14,15 +14,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from annotations.corpus import add_paths
-from annotations.models import ArticleState, Claim, now_iso
-from annotations.text.normalize import normalize_text
-from annotations.store.files import dumps_lines
-from annotations.models import NewArticle
-from annotations.store import Store, bucket_of
 from bench_store import ANNOTATOR
 from bench_text_view import make_article, sentences
 from common import SEEDS, Row, ms, p50_p95, wait_until
+
+from annotations.corpus import add_paths
+from annotations.models import ArticleState, Claim, NewArticle, now_iso
+from annotations.store import Store, bucket_of
+from annotations.store.files import dumps_lines
+from annotations.text.normalize import normalize_text
 from tui.app import ClaimtagApp
 from tui.screens.reader.screen import ReaderScreen
 

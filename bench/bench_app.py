@@ -35,6 +35,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+from app_reader import reader_part  # noqa: E402
+
+# bench_store's ANNOTATOR: the 10,000 states and claims of its store are hers
+from bench_store import ANNOTATOR, build_store  # noqa: E402
+from common import SEEDS, Refreshes, Row, ms, wait_until  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
@@ -43,10 +48,6 @@ from annotations.editing import ArticleSession  # noqa: E402
 from annotations.models import Claim  # noqa: E402
 from annotations.schema import load_schema  # noqa: E402
 from annotations.store import Store  # noqa: E402
-from app_reader import reader_part  # noqa: E402
-# bench_store's ANNOTATOR: the 10,000 states and claims of its store are hers
-from bench_store import ANNOTATOR, build_store  # noqa: E402
-from common import SEEDS, Refreshes, Row, ms, wait_until  # noqa: E402
 from tui.app import ClaimtagApp  # noqa: E402
 from tui.widgets.article_list import ArticleList  # noqa: E402
 

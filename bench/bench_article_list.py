@@ -20,11 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import Refreshes, ms, percentile  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from annotations.models import Article, Progress  # noqa: E402
-from common import Refreshes, ms, percentile  # noqa: E402
 from tui.widgets.article_list import ArticleList  # noqa: E402
 
 N = 10_000

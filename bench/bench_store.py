@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import random
 import statistics
+import subprocess
 import sys
 import time
-import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,11 +21,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from annotations.models import ArticleState, Claim, now_iso  # noqa: E402
-from annotations.text.normalize import sha256_text  # noqa: E402
-from annotations.store.files import dumps_lines  # noqa: E402
-from annotations.store import STORE_MARKER, STORE_SCHEMA_VERSION, Store, bucket_of  # noqa: E402
 from common import Row, percentile  # noqa: E402
+
+from annotations.models import ArticleState, Claim, now_iso  # noqa: E402
+from annotations.store import STORE_MARKER, STORE_SCHEMA_VERSION, Store, bucket_of  # noqa: E402
+from annotations.store.files import dumps_lines  # noqa: E402
+from annotations.text.normalize import sha256_text  # noqa: E402
 
 WORDS = ("the of and to in a is that for on with as by at from it was be are this said AI model chips "
          "policy export Beijing Washington market growth data compute open source startup lab "

@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import Refreshes, ms, percentile  # noqa: E402
 from rich.style import Style  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 
-from common import Refreshes, ms, percentile  # noqa: E402
 from tui.widgets.text_view import ArticleTextView, Highlight  # noqa: E402
 
 SIZE = (120, 40)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations.text.normalize import normalize_text
-from annotations.schema import load_schema
 from annotations.models import NewArticle
+from annotations.schema import load_schema
 from annotations.store import Store
+from annotations.text.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

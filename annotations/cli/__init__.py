@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from .main import (SUBCOMMANDS, build_app_parser, build_parser, check_annotator, default_annotator, load_schema_for,
-                   main, open_store)
+from .main import (
+                   SUBCOMMANDS,
+                   build_app_parser,
+                   build_parser,
+                   check_annotator,
+                   default_annotator,
+                   load_schema_for,
+                   main,
+                   open_store,
+)
 
 __all__ = ["SUBCOMMANDS", "build_app_parser", "build_parser", "check_annotator", "default_annotator", "load_schema_for",
            "main", "open_store"]

@@ -40,16 +40,16 @@ def stats_tables(stats: StoreStats, schema: Schema | None = None) -> list[Table]
     stances = [s.name for s in schema.stances] if schema else sorted(stats.stances)
     types += sorted(set(stats.types) - set(types))
     stances += sorted(set(stats.stances) - set(stances))
-    counts = Table(title="Claims by type and stance")
-    counts.add_column("type")
+    by_type = Table(title="Claims by type and stance")
+    by_type.add_column("type")
     for s in stances:
-        counts.add_column(shown(s), justify="right")
-    counts.add_column("total", justify="right")
+        by_type.add_column(shown(s), justify="right")
+    by_type.add_column("total", justify="right")
     for t in types:
-        counts.add_row(shown(t), *(str(stats.type_stance[(t, s)]) for s in stances), str(stats.types[t]))
-    counts.add_row("total", *(str(stats.stances[s]) for s in stances), str(sum(stats.types.values())),
+        by_type.add_row(shown(t), *(str(stats.type_stance[(t, s)]) for s in stances), str(stats.types[t]))
+    by_type.add_row("total", *(str(stats.stances[s]) for s in stances), str(sum(stats.types.values())),
                    style="bold")
-    return [progress, counts]
+    return [progress, by_type]
 
 
 def print_stats(store: Store, annotator: str | None = None, schema: Schema | None = None,

@@ -4,7 +4,6 @@ Without an id: ``<file stem>-<first 12 hex of the text's SHA-256>``. Blank lines
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..models import NewArticle
 from ..text.display import escaped

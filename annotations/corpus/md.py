@@ -12,11 +12,10 @@ from ..models import NewArticle
 from ..text.display import escaped
 from .common import Bad, check_binary, clean_id, clean_title, decode, first_line, jsonable, text_of
 
+_md_parser: Any = None
 
-_md_parser = None
 
-
-def _markdown():
+def _markdown() -> Any:
     global _md_parser
     if _md_parser is None:
         from markdown_it import MarkdownIt
@@ -73,7 +72,7 @@ def read_md(path: str, data: bytes) -> NewArticle:
     return NewArticle(ident, title, escaped(path), text, meta, removed)
 
 
-def _first_heading(tokens) -> str:
+def _first_heading(tokens: list[Any]) -> str:
     for i, tok in enumerate(tokens[:-1]):
         if tok.type == "heading_open":
             inline = tokens[i + 1]

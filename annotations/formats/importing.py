@@ -48,7 +48,6 @@ from ..schema import Schema
 from ..store import Store
 from .records import DEFAULT_STANCE, Record, check_labels, make_claims, to_record
 
-
 # -- the command ------------------------------------------------------------------------------
 
 @dataclass
@@ -122,10 +121,10 @@ def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outc
             versions.pop(current.sha, None)
             versions[current.sha] = current
         for r in group:
-            if (r.sha in versions) if r.stale else (r.sha == current.sha):
+            if (r.sha in versions) if r.stale else (current is not None and r.sha == current.sha):
                 keep.add(id(r))
             else:
-                out.refused.append(f"{path}:{r.line}: the text differs from the one line {current.line} gives "
+                out.refused.append(f"{path}:{r.line}: the text differs from the one line {current.line if current else '?'} gives "
                                    f"article {doc_id}")
         for k, r in enumerate(versions.values()):
             title = r.title if r.title is not None else next(

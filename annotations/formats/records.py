@@ -9,7 +9,6 @@ the schema's label sets) and ``make_claims`` (offsets, quote, type, stance, targ
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +144,7 @@ def make_claims(r: Record, schema: Schema | None) -> tuple[list[Claim], int]:
         quote = c.get("text", c.get("quote"))
         if problem := span_problem(r.text, start, end, quote if isinstance(quote, str) or quote is None else ""):
             raise Refused(f"{name}: {problem}")
+        assert isinstance(start, int) and isinstance(end, int)  # span_problem checked them
         ctype = c.get("type")
         if not isinstance(ctype, str) or not ctype:
             raise Refused(f"{name}: no claim type (label)")

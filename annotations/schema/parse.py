@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,13 @@ class _Parser:
     def fail(self, line: int | None, problem: str) -> SchemaError:
         return SchemaError(f"{self.source}:{line}: {problem}" if line else f"{self.source}: {problem}")
 
-    def text_field(self, entry: dict, field: str, what: str, line_of, required: bool) -> str | None:
+    def required(self, entry: dict[str, Any], field: str, what: str, line_of: LineOf) -> str:
+        value = self.text_field(entry, field, what, line_of, True)
+        assert value is not None
+        return value
+
+    def text_field(self, entry: dict[str, Any], field: str, what: str, line_of: LineOf,
+                   required: bool) -> str | None:
         value = entry.get(field)
         if value is None:
             if required:
@@ -66,13 +72,13 @@ class _Parser:
         return tuple(self.choice(x, lambda f=None, v=None, i=i: self.where.entry(section, i, f, v),
                                  f"{what} {i + 1}") for i, x in enumerate(items))
 
-    def choice(self, entry: dict, line_of, what: str) -> Choice:
+    def choice(self, entry: dict[str, Any], line_of: LineOf, what: str) -> Choice:
         for field in entry:
             if field not in CHOICE_FIELDS:
                 raise self.fail(line_of(field), f"{what}: " + _unknown(field, CHOICE_FIELDS, "field"))
-        name = self.text_field(entry, "name", what, line_of, True)
+        name = self.required(entry, "name", what, line_of)
         what = f"{what.rsplit(' ', 1)[0]} {name!r}"
-        raw_key = self.text_field(entry, "key", what, line_of, True)
+        raw_key = self.required(entry, "key", what, line_of)
         key = normalize_key(raw_key)
         if problem := key_problem(key):
             raise self.fail(line_of("key"), f"{what}: {problem}")
@@ -90,7 +96,8 @@ class _Parser:
             raise self.fail(line_of("style"), f"{what}: bad style {style!r} ({exc})") from None
         return Choice(name, key, color, style)
 
-    def no_duplicates(self, items, attr: str, section: str, what: str, sub_of: int | None = None) -> None:
+    def no_duplicates(self, items: Sequence[Any], attr: str, section: str, what: str,
+                      sub_of: int | None = None) -> None:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             value = getattr(item, attr) if attr else item
@@ -114,7 +121,7 @@ class _Parser:
             for field in entry:
                 if field not in LABEL_FIELDS:
                     raise self.fail(at(field), f"label set {i + 1}: " + _unknown(field, LABEL_FIELDS, "field"))
-            name = self.text_field(entry, "name", f"label set {i + 1}", at, True)
+            name = self.required(entry, "name", f"label set {i + 1}", at)
             what = f"label set {name!r}"
             choice = entry.get("choice", "single")
             if choice not in ("single", "multiple"):
@@ -205,14 +212,14 @@ def _flatten_keys(table: dict[str, Any]) -> list[tuple[str, Any]]:
     return out
 
 
-def _unknown(name: str, known, what: str) -> str:
+def _unknown(name: str, known: Iterable[str], what: str) -> str:
     import difflib  # only for a schema error: not on every start-up
 
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"unknown {what} {name!r} ({f'did you mean {close[0]!r}?' if close else 'known: ' + ', '.join(known)})"
 
 
-def _tname(value) -> str:
+def _tname(value: Any) -> str:
     return {str: "a string", int: "a number", float: "a number", bool: "true/false", list: "a list",
             dict: "a table"}.get(type(value), type(value).__name__)
 
@@ -246,13 +253,13 @@ def parse_schema(text: str, source: str, base_dir: Path | None = None) -> Schema
         raise p.fail(p.where.top("targets"), f"targets: {bad[0]!r} is not a non-empty string")
     p.no_duplicates(targets, "", "targets", "targets")
 
-    defaults = {}
+    defaults: dict[str, str] = {}
     for field, pool, default in (("default_type", [c.name for c in types], types[0].name),
                                  ("default_target", targets, targets[0])):
         value = data.get(field, default)
         if value not in pool:
             raise p.fail(p.where.top(field), f"{field} {value!r} is not one of {', '.join(map(repr, pool))}")
-        defaults[field] = value
+        defaults[field] = str(value)
 
     guidelines = data.get("guidelines")
     if guidelines is not None and (not isinstance(guidelines, str) or not guidelines.strip()):

@@ -46,8 +46,19 @@ from tinydb.table import Document
 
 from ..errors import StoreError
 from ..fileio import FILE_MODE, atomic_write
-from ..models import (STATUSES, AddResult, Article, ArticleState, Claim, NewArticle, Progress, claim_order,
-                      labels_problem, now_iso, span_problem)
+from ..models import (
+    STATUSES,
+    AddResult,
+    Article,
+    ArticleState,
+    Claim,
+    NewArticle,
+    Progress,
+    claim_order,
+    labels_problem,
+    now_iso,
+    span_problem,
+)
 from ..text.normalize import sha256_text
 from .buckets import BucketChange, Buckets, bucket_of
 from .counts import recount
@@ -222,11 +233,11 @@ class Store:
             if before is not None and before.get("article_id") != claim.article_id:
                 raise StoreError(f"claim id {claim.id} is taken by a claim of article {before.get('article_id')}")
             stamp = now_iso()
-            claim = replace(claim, created=(before or {}).get("created") or claim.created or stamp,
+            claim = replace(claim, created=(before.get("created") if before else None) or claim.created or stamp,
                             updated=claim.updated if keep_times and claim.updated else stamp)
             record = claim.to_record()
             put(claims, before, record)
-            who = {claim.annotator} | ({before.get("annotator")} if before else set())
+            who = {claim.annotator} | ({str(before.get("annotator"))} if before else set())
             recount(claims, states, claim.article_id, who, stamp)  # reads the states file: both readable
             change.log(claim.annotator, "claim.put", claim.id, _plain(before), record)
         return claim
@@ -238,7 +249,7 @@ class Store:
             if before is None:
                 return None
             claims.remove(doc_ids=[before.doc_id])
-            recount(claims, states, article_id, {before.get("annotator")}, now_iso())
+            recount(claims, states, article_id, {str(before.get("annotator"))}, now_iso())
             change.log(annotator, "claim.delete", claim_id, _plain(before), None)
         return Claim.from_record(before)
 

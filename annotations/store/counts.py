@@ -19,7 +19,7 @@ def recount(claims: Table, states: Table, article_id: str, annotators: set[str],
         old = states.get(cond)
         if isinstance(old, list):  # TinyDB's get returns a list only for doc_ids=[...]
             old = old[0] if old else None
-        status = status_after_claims((old or {}).get("status", "todo"), n)
+        status = status_after_claims(old.get("status", "todo") if old else "todo", n)
         if old is None:
             if n or create:
                 states.insert({**ArticleState(article_id, annotator).to_record(), "n_claims": n, "status": status,

@@ -11,9 +11,9 @@ lock around the whole read-modify-write (the store's bucket lock).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
@@ -67,14 +67,17 @@ class FreshTable(Table):
       not); an update copies the documents it touches, so the snapshot never changes under a reader.
     - An update that changes nothing writes nothing."""
 
-    query_cache_class = _NoQueryCache
+    query_cache_class = _NoQueryCache  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._updating = threading.local()  # the table an update of this thread is changing, if any
 
+    def _snapshot(self) -> dict[str, dict[str, Any]] | None:
+        return cast(AtomicJSONStorage, self._storage).snapshot()
+
     def _read_table(self) -> dict[str, Any]:
-        return (self._storage.snapshot() or {}).get(self.name, {})
+        return (self._snapshot() or {}).get(self.name, {})
 
     def count(self, cond: Any) -> int:
         """TinyDB's count without building a Document per match (``len(search(cond))`` does): the
@@ -87,7 +90,7 @@ class FreshTable(Table):
         return max(keys, default=0) + 1
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        tables = self._storage.snapshot() or {}
+        tables = self._snapshot() or {}
         old = tables.get(self.name)
         table = _CopyOnWrite({int(k): doc for k, doc in (old or {}).items()})
         self._updating.table = table
@@ -108,7 +111,7 @@ class StoreDB(TinyDB):
     shared with the storage's snapshot: copy them before changing them."""
 
     table_class = FreshTable
-    default_storage_class = AtomicJSONStorage
+    default_storage_class = AtomicJSONStorage  # type: ignore[assignment]
 
 
 def open_db(path: Path) -> StoreDB:
@@ -142,7 +145,7 @@ class Match:
 
 def match(**fields: Any) -> QueryLike:
     """A query for documents whose named fields have the given values."""
-    return Match(fields)
+    return cast(QueryLike, Match(fields))
 
 
 def put(table: Table, old: Document | None, record: dict[str, Any]) -> None:
@@ -150,4 +153,8 @@ def put(table: Table, old: Document | None, record: dict[str, Any]) -> None:
     if old is None:
         table.insert(record)
     else:
-        table.update(lambda doc: (doc.clear(), doc.update(record)), doc_ids=[old.doc_id])
+        def replace_fields(doc: MutableMapping[str, Any]) -> None:
+            doc.clear()
+            doc.update(record)
+
+        table.update(replace_fields, doc_ids=[old.doc_id])

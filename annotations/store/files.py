@@ -44,7 +44,6 @@ from tinydb.storages import Storage
 from ..errors import CorruptStoreFile
 from ..fileio import FILE_MODE, atomic_write_many
 
-
 Tables = dict[str, dict[str, Any]]
 
 
@@ -270,7 +269,7 @@ class AtomicJSONStorage(Storage):
             if not read:
                 self._disk_snapshot()
             if self._lines is None and self._data is not None:
-                self._lines = split_lines(self._raw, self._data) or {}
+                self._lines = (split_lines(self._raw, self._data) if self._raw is not None else None) or {}
             reuse = (self._data or {}, self._lines or {})
         lines: Lines = {}
         return dumps_lines(data, reuse, lines), lines

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..models import now_iso
 from ..fileio import FILE_MODE
+from ..models import now_iso
 
 
 def append_change(folder: Path, annotator: str, op: str, key: str, before: Any, after: Any) -> None:

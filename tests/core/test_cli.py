@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from annotations import cli
 from annotations.models import Claim
 from annotations.store import Store, bucket_of
-
-from conftest import SEEDS
 
 CLAIMTAG = Path(sys.executable).parent / "claimtag"
 N_SEEDS = len(list(SEEDS.glob("*.txt")))

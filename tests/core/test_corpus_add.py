@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
+from test_corpus import SEEDS, write
+
 from annotations.corpus import add_paths
 from annotations.models import Claim
 from annotations.store import Store
-
-from test_corpus import SEEDS, write
 
 
 def run_add(store, paths):

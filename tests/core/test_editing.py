@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotations.editing import ArticleSession, line_spans
-from annotations.text.sentences import sentence_spans
 from annotations.errors import StoreError
+from annotations.text.sentences import sentence_spans
 
 ARTICLE = "001_7a089fa4fc1eff1a"  # starts with 【Text by Observers Network, Wang Yi】
 

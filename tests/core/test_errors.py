@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEEDS
 
 from annotations.models import Claim
 from annotations.store import Store, bucket_of
@@ -17,8 +18,6 @@ from tui.app import ClaimtagApp
 from tui.messages import StoreChanged
 from tui.screens.list.screen import ArticleListScreen
 from tui.screens.reader.screen import ReaderScreen
-
-from conftest import ROOT, SEEDS
 from tui.testing import screen_text
 
 CLAIMTAG = Path(sys.executable).parent / "claimtag"

@@ -13,11 +13,10 @@ from annotations.cli import main
 from annotations.formats.base import select_units
 from annotations.formats.export import run_export
 from annotations.formats.spacy import hash32
-from annotations.models import Claim
+from annotations.models import Claim, NewArticle
+from annotations.store import Store
 from annotations.text.normalize import normalize_text
 from annotations.text.sentences import sentence_spans
-from annotations.models import NewArticle
-from annotations.store import Store
 from annotations.text.tokens import tokenize
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))

@@ -10,10 +10,10 @@ import pytest
 
 from annotations.cli import main
 from annotations.formats.importing import run_import
-from annotations.text.normalize import sha256_text
-from annotations.schema import load_schema
 from annotations.models import NewArticle
+from annotations.schema import load_schema
 from annotations.store import Store
+from annotations.text.normalize import sha256_text
 
 TEXT = "China leads in AI. The US disagrees 😀 strongly.\n中文句子。Another line."
 SCHEMA = load_schema()

@@ -13,11 +13,10 @@ from types import SimpleNamespace
 import pytest
 
 from annotations.formats.export import run_export
-from annotations.models import Claim
+from annotations.models import Claim, NewArticle
+from annotations.store import Store
 from annotations.text.normalize import normalize_text
 from annotations.text.sentences import sentence_spans
-from annotations.models import NewArticle
-from annotations.store import Store
 from annotations.text.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]

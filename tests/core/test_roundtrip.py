@@ -16,11 +16,10 @@ from hypothesis import strategies as st
 
 from annotations.formats.export import run_export
 from annotations.formats.importing import run_import
-from annotations.models import Claim
-from annotations.text.normalize import normalize_text
+from annotations.models import Claim, NewArticle
 from annotations.schema import load_schema
-from annotations.models import NewArticle
 from annotations.store import Store
+from annotations.text.normalize import normalize_text
 
 SCHEMA = load_schema()
 TYPES = [c.name for c in SCHEMA.claim_types]

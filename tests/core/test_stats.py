@@ -12,10 +12,9 @@ import pytest
 from rich.console import Console
 
 from annotations import cli
-from annotations.models import Claim
 from annotations.cli.stats import print_stats
+from annotations.models import Claim, NewArticle
 from annotations.stats import compute_stats
-from annotations.models import NewArticle
 from annotations.store import Store
 
 CLAIMTAG = Path(sys.executable).parent / "claimtag"

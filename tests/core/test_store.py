@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations.models import Claim
-from annotations.text.normalize import sha256_text
 from annotations.errors import StoreError
-from annotations.models import NewArticle
+from annotations.models import Claim, NewArticle
 from annotations.store import STORE_MARKER, Store, bucket_of
+from annotations.text.normalize import sha256_text
 
 TEXT_A = "Beijing said the chips are ready. Washington disagreed 【Text by Observers Network】 😀 today."
 TEXT_B = "A second article about open models.\nIt has two lines."
@@ -260,8 +259,7 @@ def test_many_articles_added_to_one_bucket_at_once(tmp_path: Path):
 
 
 def test_any_annotator_name_gets_its_own_log_file(tmp_path):
-    from annotations.models import Claim
-    from annotations.models import NewArticle
+    from annotations.models import Claim, NewArticle
     from annotations.store import Store
 
     store = Store(tmp_path / "s")

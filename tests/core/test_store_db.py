@@ -9,14 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from tinydb import where
-
 from hypothesis import given
 from hypothesis import strategies as st
+from tinydb import where
 
 from annotations.errors import CorruptStoreFile
-from annotations.store.files import batch, dumps_lines, split_lines
 from annotations.store.db import open_db
+from annotations.store.files import batch, dumps_lines, split_lines
 
 
 def on_disk(path: Path) -> dict:

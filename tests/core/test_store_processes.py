@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from annotations.models import Claim
 from annotations.errors import CorruptStoreFile, StoreError
-from annotations.models import NewArticle
+from annotations.models import Claim, NewArticle
 from annotations.store import Store, bucket_of
 
 WORKER = r'''

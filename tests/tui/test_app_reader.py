@@ -8,9 +8,8 @@ from annotations.models import Claim
 from tui.app import ClaimtagApp
 from tui.screens.list.screen import ArticleListScreen
 from tui.screens.reader.screen import ReaderScreen
-from tui.widgets.text_view import ArticleTextView
-
 from tui.testing import screen_text
+from tui.widgets.text_view import ArticleTextView
 
 pytestmark = pytest.mark.anyio
 
@@ -230,8 +229,8 @@ async def test_tab_moves_focus_to_the_claims_panel_where_j_walks_claims(seeded_s
 
 
 async def test_untrusted_article_text_is_shown_literally(store, schema):
-    from annotations.text.normalize import normalize_text
     from annotations.models import NewArticle
+    from annotations.text.normalize import normalize_text
 
     raw = "[bold]Headline[/] [@click=app.quit]click me[/]\nBody with \x1b]0;pwned\x07 escape and [red]x[/red]."
     text, removed = normalize_text(raw)

@@ -4,11 +4,10 @@ Everything typed lands where it was meant, in order (Pilot; the store and the sc
 from __future__ import annotations
 
 import pytest
+from test_app_reader import FIRST, OBSERVERS, claims
 
 from tui.app import ClaimtagApp
 from tui.screens.reader.screen import ReaderScreen
-
-from test_app_reader import FIRST, OBSERVERS, claims
 
 pytestmark = pytest.mark.anyio
 

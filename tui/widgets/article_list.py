@@ -34,8 +34,8 @@ from textual.strip import Strip
 from annotations.models import Progress
 
 from .. import keys
+from .article_rows import ID_COLUMN, Columns, fit, header_cells, layout_columns, row_cells, safe_text
 
-from .article_rows import ID_COLUMN, safe_text, fit, Columns, layout_columns, row_cells, header_cells
 
 class ArticleList(ScrollView, can_focus=True):
     """Every article of the store as one line; Enter (or a click on the current row) opens it."""

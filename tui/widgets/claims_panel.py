@@ -20,7 +20,6 @@ from annotations.schema import Schema
 from annotations.text.display import display_safe
 
 from .. import keys
-
 from .claim_styles import stance_style
 
 

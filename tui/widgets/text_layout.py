@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rich.cells import get_character_cell_size, split_graphemes
 
 # --- what is drawn -----------------------------------------------------------------------------
-
 from annotations.text.display import SAFE_TABLE, display_text, is_safe  # noqa: F401  (the one gate)
 
 # Characters rich measures as exactly one cell (its own fast-path ranges) plus our placeholders.

@@ -35,6 +35,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.spans import merge_spans, restyle, styled_bounds
 from tui.widgets.text_layout import (
     Layout,
     cell_to_offset,
@@ -45,7 +46,6 @@ from tui.widgets.text_layout import (
     lines_between,
     word_span,
 )
-from tui.widgets.spans import merge_spans, restyle, styled_bounds
 
 
 @dataclass(frozen=True)
