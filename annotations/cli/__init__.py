@@ -1,8 +1,8 @@
-"""The command line: ``main.py`` (argparse, the subcommands), ``stats.py`` (rich rendering of stats)."""
+"""The command line: ``commands.py`` (argparse, the subcommands), ``stats.py`` (rich rendering of stats)."""
 
 from __future__ import annotations
 
-from .main import (
+from .commands import (
                    SUBCOMMANDS,
                    build_app_parser,
                    build_parser,
