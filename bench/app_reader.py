@@ -1,6 +1,6 @@
 """App benchmark, part 3 (see bench_app.py): the reader on a ~1 MB article with 2,000 claims.
 
-Time to open it, time until its sentences are ready (computed in a worker the first time), then
+Time to open it, time until its sentences are ready (sentencex, before the first frame; cached after), then
 key press -> end of the screen refresh that shows it, for j (next sentence), l / h (word), n (next
 claim), 1 (tag: saves through the store) and u (undo). Timed through bench_app's ``Probe``, passed in.
 """
@@ -123,7 +123,7 @@ def reader_part(workdir: Path, schema, probe, step: Callable[[str], None]) -> li
         if i == 0:
             rows.append((f"reader, {length / 1e6:.1f} MB article, 2,000 claims, {where}: open", ms(res["open"]),
                          "push_screen to the text on screen"))
-            rows.append(("  sentences ready (first time, worker)", ms(res["sentences"]),
+            rows.append(("  sentences ready (first time)", ms(res["sentences"]),
                          f"{res['n_sentences']:,} sentences; keys below are timed after"))
         else:
             rows.append((f"reader at {where}: open / sentences (cached)", f"{ms(res['open'])} / {ms(res['sentences'])}",

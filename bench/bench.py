@@ -11,13 +11,17 @@ Sections run in order, each returning rows of (measure, figure, target/note):
   process, its output printed after the table.
 
 Options: ``--small`` (1,000 articles: a quick smoke run), ``--keep`` (keep the temp folder),
-``--store-only`` (skip the scripts). The table is plain text, ready to paste into the README.
+``--store-only`` (skip the scripts), ``--json FILE`` (also write the figures as JSON: every table row
+as a named figure, plus each section's ``FIGURES`` with its baseline beside it, so a script can compare
+runs). The table is plain text, ready to paste into the README.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +47,12 @@ def table(rows: list[tuple[str, str, str]]) -> str:
     return "\n".join([lines[0], rule, *lines[1:]])
 
 
+def _number(figure: str) -> float | None:
+    """The first number of a figure as printed ("12.3 / 15 ms" -> 12.3), for scripts."""
+    m = re.search(r"-?\d[\d,]*(?:\.\d+)?", figure)
+    return float(m.group().replace(",", "")) if m else None
+
+
 def machine() -> str:
     import os
 
@@ -54,6 +64,8 @@ def main(argv: list[str]) -> int:
     keep = "--keep" in argv
     workdir = Path(tempfile.mkdtemp(prefix="claimtag-bench-"))
     rows: list[tuple[str, str, str]] = [("measure", "figure", "target / note")]
+    figures: dict[str, object] = {}
+    json_out = Path(argv[argv.index("--json") + 1]) if "--json" in argv else None
     t0 = time.perf_counter()
     try:
         for name in SECTIONS:
@@ -69,6 +81,7 @@ def main(argv: list[str]) -> int:
             options = {"n_articles": 1_000} if small and name == "bench_store" else {}
             log(f"{name}: running")
             rows.extend(module.run(section, log=log, **options))
+            figures.update({f"{name}.{k}": v for k, v in getattr(module, "FIGURES", {}).items()})
     finally:
         if keep:
             log(f"kept {workdir}")
@@ -76,6 +89,12 @@ def main(argv: list[str]) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"claimtag benchmark ({machine()}; {time.strftime('%Y-%m-%d')}; {time.perf_counter() - t0:.0f} s)")
     print(table(rows), flush=True)
+    if json_out is not None:
+        named = {f"table.{measure.strip()}": {"figure": figure, "value": _number(figure), "note": note}
+                 for measure, figure, note in rows[1:]}
+        json_out.write_text(json.dumps({"machine": machine(), "date": time.strftime("%Y-%m-%d"),
+                                        "figures": {**figures, **named}}, indent=1) + "\n")
+        log(f"figures written to {json_out}")
     for script in [] if "--store-only" in argv else sorted(HERE.glob("bench_*.py")):
         if script.stem in SECTIONS:
             continue
