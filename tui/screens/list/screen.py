@@ -28,7 +28,7 @@ TEXT_SEARCH_MIN = 3  # characters before article texts are searched too (titles 
 
 
 class ArticleListScreen(Screen[None]):
-    CSS_PATH = "list.tcss"
+    # list.tcss (beside this file) is loaded by the app: this is its default screen (see ClaimtagApp.CSS_PATH)
 
     def __init__(self) -> None:
         super().__init__()
