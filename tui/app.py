@@ -92,7 +92,7 @@ class ClaimtagApp(App[int]):
         ch = event.character
         if not (ch and not ch.isascii() and ch.isprintable()):
             return False
-        if not await self._check_bindings(event.key, priority=True):  # a key the schema binds (AZERTY é)
+        if not await keys.run_priority_binding(self, event.key):  # a key the schema binds (AZERTY é)
             take(ch)
         return True
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 
+from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import _character_to_key
@@ -88,3 +89,8 @@ def bind_indexed(node: DOMNode, keys: list[str], action: str) -> None:
     """Key ``keys[i]`` -> ``action(i)`` (the labels dialog's value keys)."""
     for i, key in enumerate(keys):
         _add(node, key, f"{action}({i})", "", None, True)
+
+
+async def run_priority_binding(app: App[object], key: str) -> bool:
+    """Run the priority binding ``key`` has in the current screen stack, if any (True if one ran)."""
+    return await app._check_bindings(key, priority=True)
