@@ -48,7 +48,10 @@ class LabelsScreen(ModalScreen[None]):
     def draw(self) -> None:
         if not getattr(self, "_composed", False):  # keys typed ahead act before the widgets exist
             return
-        sets_widget = self.query_one("#sets", Static)
+        found = self.query("#sets")
+        if not found:  # the app is closing (q typed ahead of a): nothing to draw on
+            return
+        sets_widget = found.first(Static)
         width = max(20, sets_widget.size.width or self.app.size.width - 12)
         out = Text()
         state = self.session.state
