@@ -133,9 +133,8 @@ def claim_order(claim: Claim) -> tuple[int, int, str, str]:
 
 def span_problem(text: str, start: object, end: object, quote: str | None = None) -> str | None:
     """Why the span ``start``-``end`` (with its ``quote``, if given) does not fit ``text``; None if it does."""
-    if type(start) is not int or type(end) is not int:  # not bool either
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
         return "start and end must be integers"
-    assert isinstance(start, int) and isinstance(end, int)
     if not 0 <= start < end <= len(text):
         return f"span {start}-{end} is outside the text (length {len(text)})"
     if quote is not None and text[start:end] != quote:

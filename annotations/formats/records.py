@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..errors import RefusedInput as Refused
@@ -36,8 +37,9 @@ class Record:
     defaulted: int = 0  # spans that got the default stance
     absent: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claim id -> fields the record lacks
 
-    @property
+    @cached_property
     def sha(self) -> str:
+        """Hashed once: the importer asks for it several times per record (a text can be megabytes)."""
         return sha256_text(self.text)
 
 
@@ -99,7 +101,7 @@ def to_record(rec: Any, fmt: str, line: int, annotator: str | None) -> Record | 
     if status is not None and status not in STATUSES:
         raise Refused(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
     labels = raw["labels"]
-    if labels is not None and (labels_problem(labels) or not all(isinstance(v, list) for v in labels.values())):
+    if labels is not None and labels_problem(labels):  # JSON has no tuples: lists of strings it is
         raise Refused("labels is not an object of lists of strings")
     if not isinstance(raw["stale"], bool):
         raise Refused("stale is not true/false")

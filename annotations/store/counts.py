@@ -17,8 +17,6 @@ def recount(claims: Table, states: Table, article_id: str, annotators: set[str],
         cond = match(article_id=article_id, annotator=annotator)
         n = claims.count(cond)
         old = states.get(cond)
-        if isinstance(old, list):  # TinyDB's get returns a list only for doc_ids=[...]
-            old = old[0] if old else None
         status = status_after_claims(old.get("status", "todo") if old else "todo", n)
         if old is None:
             if n or create:
