@@ -7,10 +7,12 @@ app only subscribes to it. Keys come from ``keys.py``.
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.app import App
 
-from annotations.editing import History
 from annotations.errors import ClaimtagError
 from annotations.schema import Schema
 from annotations.store import Store
@@ -21,6 +23,9 @@ from .messages import StoreChanged
 from .screens.list.screen import ArticleListScreen
 from .services import gc as idle_gc
 from .services.store_watch import Signature, StoreWatcher, watcher_for
+
+if TYPE_CHECKING:
+    from annotations.editing import History
 
 IDLE_GC_TICK = 0.5
 ROLES = ("annotator",)  # the reviewer's role comes with review
@@ -45,11 +50,18 @@ class ClaimtagApp(App[int]):
         self.schema = schema
         self.annotator = annotator
         self.role = role
-        self.history = History(store)
         self.idle_gc = idle_gc.SHARED
         self.watcher: StoreWatcher = watcher_for(store)
         self._signature = self.watcher.signature
         keys.bind_scope(self, schema.keys, "app")
+
+    @cached_property
+    def history(self) -> History:
+        """Undo/redo of this app's session, made when the first article opens (the editing package is
+        not imported before: start-up time is a measured goal)."""
+        from annotations.editing import History
+
+        return History(self.store)
 
     def get_default_screen(self) -> ArticleListScreen:
         """The list is the first screen itself (no empty screen painted before it)."""
