@@ -6,11 +6,15 @@ outputs (``formats/sinks.py``) both use it.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TypeVar
+
+from .errors import StoreError
 
 T = TypeVar("T")
 
@@ -32,6 +36,52 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+class NotARegularFile(StoreError):
+    """A path that is a symbolic link, a folder, a FIFO or a device where a regular file was expected."""
+
+
+NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def open_regular(path: Path, flags: int = os.O_RDONLY, mode: int = 0o600) -> int:
+    """``os.open`` that never follows a symbolic link (``O_NOFOLLOW``) and refuses anything but a regular
+    file (checked on the open descriptor, so the file cannot be swapped between check and use)."""
+    try:
+        fd = os.open(path, flags | NOFOLLOW | os.O_NONBLOCK, mode)  # O_NONBLOCK: a FIFO must not hang us
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotARegularFile(f"{path} is a symbolic link: refused (links are never followed here)") from None
+        raise
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise NotARegularFile(f"{path} is not a regular file: refused")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file (None if there is none); a link or a special file raises
+    ``NotARegularFile``, other errors ``OSError``."""
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+def write_fully(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (a short write on a full disk raises instead of
+    leaving half of ``data`` behind silently)."""
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        if n <= 0:
+            raise OSError(errno.ENOSPC, "short write")
+        view = view[n:]
+
+
 def _cleanup(temps: Iterable[str]) -> None:
     for tmp in temps:
         try:
@@ -40,9 +90,11 @@ def _cleanup(temps: Iterable[str]) -> None:
             pass
 
 
-def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FILE_MODE) -> None:
+def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FILE_MODE,
+                      ready: Callable[[], None] | None = None) -> None:
     """Several atomic writes with one sync round: all temp files are fsynced before any replace.
-    A ``str`` is written as UTF-8.
+    A ``str`` is written as UTF-8. ``ready`` is called once every temp file is durable, just before
+    the first replace: raising there writes nothing (the store checks its lock is still its own).
 
     Each file on its own is old or new, never partial; a crash between two replaces
     can leave the first file new and the second old."""
@@ -57,6 +109,8 @@ def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FIL
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
                 fh.flush()
                 os.fsync(fh.fileno())
+        if ready is not None:
+            ready()
         for tmp, path in temps:
             os.replace(tmp, path)
     except BaseException:

@@ -16,7 +16,7 @@ from textual.app import App
 from annotations.errors import ClaimtagError
 from annotations.schema import Schema
 from annotations.store import Store
-from annotations.text.display import strip_controls
+from annotations.text.display import display_safe, strip_controls
 
 from . import keys
 from .messages import StoreChanged
@@ -49,6 +49,7 @@ class ClaimtagApp(App[int]):
         self.store = store
         self.schema = schema
         self.annotator = annotator
+        self._skipped_told: dict[str, str] = {}  # store files left out, as last reported
         self.role = role
         self.idle_gc = idle_gc.SHARED
         self.watcher: StoreWatcher = watcher_for(store)
@@ -73,7 +74,7 @@ class ClaimtagApp(App[int]):
             # of 16 to a truecolor red
             self.theme = "ansi-dark"
         for text, severity in self.startup_messages[-8:]:
-            self.notify(text, severity=severity, timeout=12, markup=False)  # type: ignore[arg-type]
+            self.notify(display_safe(text), severity=severity, timeout=12, markup=False)  # type: ignore[arg-type]
         self.watcher.subscribe(self.store_signature)
         # full garbage collections in the pauses between keys, not in a key press (see services/gc.py)
         self.call_after_refresh(self.idle_gc.start)
@@ -125,10 +126,18 @@ class ClaimtagApp(App[int]):
         """Our own saves need no reload: remember the store as it is now."""
         self._signature = self.store.signature()
 
+    def report_skipped(self) -> None:
+        """Say once (per file and reason) which store files or records the last reads left out."""
+        for name, reason in list(self.store.skipped.items()):
+            if self._skipped_told.get(name) != reason:
+                self._skipped_told[name] = reason
+                self.notify(display_safe(reason), title="store file skipped", severity="error", timeout=12,
+                            markup=False)
+
     def report_error(self, exc: Exception, title: str = "store error") -> None:
         """A store or file problem as a message on screen: the app keeps running, nothing is overwritten."""
         message = str(exc) if isinstance(exc, ClaimtagError) else f"{exc.__class__.__name__}: {exc}"
-        self.notify(message, title=title, severity="error", timeout=8, markup=False)
+        self.notify(display_safe(message), title=title, severity="error", timeout=8, markup=False)
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.exit(0)

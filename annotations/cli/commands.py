@@ -16,9 +16,11 @@ from pathlib import Path
 
 from ..errors import ClaimtagError, StoreError
 from ..schema import Schema
-from ..store import Store, default_store_dir
+from ..store import STORE_MARKER, Store, default_store_dir
+from ..text.display import escaped
 
-SUBCOMMANDS = ("add", "export", "import", "stats", "check")
+SUBCOMMANDS = ("init", "add", "export", "import", "stats", "check")
+_OPENED: list[Store] = []  # stores a command opened: what their reads skipped is said at the end
 
 
 def default_annotator() -> str:
@@ -54,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="claimtag", description="Annotate claims and stance in news articles.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="make a store (--shared GROUP: one a UNIX group shares)")
+    _common(p)
+    p.add_argument("--shared", metavar="GROUP", default=None,
+                   help="a store that GROUP's members share whatever their umask (setgid folders, group-writable files)")
 
     p = sub.add_parser("add", help="add articles (.txt, .md, .jsonl, folders) to the store")
     _common(p)
@@ -103,9 +110,35 @@ def build_app_parser() -> argparse.ArgumentParser:
 def open_store(args: argparse.Namespace) -> Store:
     root = args.store or default_store_dir()
     try:
-        return Store(root)
+        store = Store(root)
     except OSError as exc:  # e.g. --store under a file, or a folder we may not create
         raise StoreError(f"cannot open the store at {root}: {exc.strerror or exc}") from None
+    _OPENED.append(store)
+    return store
+
+
+def report_skipped() -> int:
+    """Name every store file or record the command's reads left out; 1 if there was any."""
+    told = 0
+    for store in _OPENED:
+        for name, reason in sorted(store.skipped.items()):
+            print(f"claimtag: skipped {escaped(name)}: {escaped(reason)}", file=sys.stderr)
+            told += 1
+    _OPENED.clear()
+    return 1 if told else 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ..store import create_store
+
+    root = args.store or default_store_dir()
+    if os.path.lexists(Path(root) / STORE_MARKER):
+        print(f"claimtag init: {root} is already a store", file=sys.stderr)
+        return 1
+    create_store(Path(root), args.shared)
+    shared = f", shared by group {args.shared} (mode 2770)" if args.shared else ""
+    print(f"made a claimtag store at {root}{shared}")
+    return 0
 
 
 def load_schema_for(args: argparse.Namespace) -> Schema:
@@ -159,7 +192,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "add": cmd_add, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "check": cmd_check,
+    "init": cmd_init, "add": cmd_add, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "check": cmd_check,
 }
 
 
@@ -171,7 +204,8 @@ def main(argv: Sequence[str] | None = None,
             args = build_parser().parse_args(argv)
             if args.command == "import" and args.annotator is not None:
                 check_annotator(args.annotator)
-            return COMMANDS[args.command](args)
+            status = COMMANDS[args.command](args)
+            return max(status, report_skipped())
         args = build_app_parser().parse_args(argv)
         args.annotator = check_annotator(args.annotator or default_annotator())
         if open_app is None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ..store import Store
-from ..text.sentences import cached_sentence_spans
 from .base import Format, Record, Unit
 
 
 def build(u: Unit, text: str, store: Store) -> list[Record]:
     if not u.claims:
         return []
-    sents = cached_sentence_spans(store.root, u.sha, text)
+    sents = store.sentences(u.sha, text)
     starts = [s for s, _ in sents]
     out = []
     for c in u.claims:

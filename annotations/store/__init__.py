@@ -8,7 +8,8 @@ Inside: ``buckets`` (bucket_of, the tables, the public atomic multi-table change
 
 from __future__ import annotations
 
-from .api import STORE_MARKER, STORE_SCHEMA_VERSION, Store, default_store_dir
+from .api import STORE_MARKER, STORE_SCHEMA_VERSION, Store, create_store, default_store_dir
 from .buckets import BucketChange, bucket_of
 
-__all__ = ["STORE_MARKER", "STORE_SCHEMA_VERSION", "BucketChange", "Store", "bucket_of", "default_store_dir"]
+__all__ = ["STORE_MARKER", "STORE_SCHEMA_VERSION", "BucketChange", "Store", "bucket_of", "create_store",
+           "default_store_dir"]

@@ -30,6 +30,7 @@ Records handed out are copies: changing them never changes the store.
 
 from __future__ import annotations
 
+import grp
 import json
 import os
 import threading
@@ -45,7 +46,7 @@ from tinydb import where
 from tinydb.table import Document
 
 from ..errors import StoreError
-from ..fileio import FILE_MODE, atomic_write
+from ..fileio import atomic_write, atomic_write_many, read_regular
 from ..models import (
     STATUSES,
     AddResult,
@@ -64,6 +65,8 @@ from .buckets import BucketChange, Buckets, bucket_of
 from .counts import recount
 from .db import match, put
 from .files import copy_json, read_json_file
+from .fs import SUBFOLDERS, StoreFS
+from .lock import LOCK_FILE
 
 STORE_SCHEMA_VERSION = 1
 STORE_MARKER = "claimtag-store.json"
@@ -77,29 +80,60 @@ def default_store_dir(project: Path | None = None) -> Path:
     return (project or Path.cwd()) / ".claimtag"
 
 
+def create_store(root: Path, group: str | None = None) -> None:
+    """Make a store folder. ``group``: shared by that UNIX group whatever each member's umask: the
+    folder is ``2770`` (setgid: every file inherits the group) and every file and folder the store
+    makes later gets the same mode (``fs.StoreFS``). Safe if several processes create it at once."""
+    if os.path.lexists(root) and not root.is_dir():
+        raise StoreError(f"store path {root} is not a folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if group is not None:
+            try:
+                gid = grp.getgrnam(group).gr_gid
+            except KeyError:
+                raise StoreError(f"no such UNIX group: {group}") from None
+            os.chown(root, -1, gid)
+            os.chmod(root, 0o2770)
+        fs = StoreFS(root)
+        for name in SUBFOLDERS:
+            fs.folder(name)
+        marker = root / STORE_MARKER
+        if not os.path.lexists(marker):
+            record = {"schema_version": STORE_SCHEMA_VERSION, "created": now_iso(),
+                      **({"shared_group": group} if group else {})}
+            atomic_write(marker, json.dumps(record, indent=2) + "\n", fs.file_mode)
+        lock = root / LOCK_FILE
+        if not os.path.lexists(lock):
+            os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, fs.file_mode))
+            os.chmod(lock, fs.file_mode)
+    except PermissionError as exc:
+        raise StoreError(f"cannot create the store at {root}: permission denied ({exc.filename})") from None
+
+
 class Store:
     def __init__(self, root: str | os.PathLike[str], *, create: bool = True):
         self.root = Path(root)
         marker = self.root / STORE_MARKER
-        if not marker.exists():
+        if not os.path.lexists(marker):
             if not create:
                 raise StoreError(f"no claimtag store at {self.root}")
-            if self.root.exists() and not self.root.is_dir():
-                raise StoreError(f"store path {self.root} is not a folder")
-            self.root.mkdir(parents=True, exist_ok=True)
-            from filelock import FileLock  # imported when first needed: ~10 ms of every start-up
-
-            with FileLock(self.root / ".create.lock", mode=FILE_MODE):
-                if not marker.exists():
-                    record = {"schema_version": STORE_SCHEMA_VERSION, "created": now_iso()}
-                    atomic_write(marker, json.dumps(record, indent=2) + "\n")
+            create_store(self.root)
         info = read_json_file(marker)
         version = info.get("schema_version") if isinstance(info, dict) else None
         if version != STORE_SCHEMA_VERSION:
             raise StoreError(f"{marker}: store schema version {version!r}, this claimtag reads {STORE_SCHEMA_VERSION}")
-        self.buckets = Buckets(self.root)
+        self.fs = StoreFS(self.root)
+        self.fs.check_layout()
+        self.buckets = Buckets(self.root, self.fs)
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._mutex = threading.Lock()  # for the text cache (an app may use a Store from threads)
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        """Store files and records the last scans left out (unreadable, or records of the wrong shape):
+        name -> reason. The app and every command say so; ``claimtag check`` names them all."""
+        return self.buckets.skipped
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -140,10 +174,7 @@ class Store:
                 # all there already (`claimtag PATH` on every start): no lock, no write
                 results += [AddResult(item.id, "unchanged") for item, _ in group]
                 continue
-            for item, sha in group:  # texts first: a record never points at a missing text
-                path = self._text_path(sha)
-                if not path.exists():
-                    atomic_write(path, item.text)
+            self._write_texts([(item.text, sha) for item, sha in group])  # first: never a record without its text
             with self.buckets.change(bucket) as change:
                 corpus = change.table("corpus")
                 existing = {doc.get("id"): doc for doc in corpus.all()}
@@ -175,6 +206,19 @@ class Store:
         stale = self.buckets.table("claims", bucket).count((where("article_id") == item.id) & (where("text_sha256") != sha))
         return AddResult(item.id, "new version", stale)
 
+    def _write_texts(self, texts: list[tuple[str, str]]) -> None:
+        """Write the texts the store lacks (content-addressed: an existing one is never rewritten)."""
+        todo: dict[Path, str] = {}
+        for text, sha in texts:
+            path = self._text_path(sha)
+            if path not in todo and not os.path.lexists(path):
+                todo[self.fs.parent(path)] = text
+        if todo:
+            try:
+                atomic_write_many(todo.items(), self.fs.file_mode)
+            except PermissionError as exc:
+                raise StoreError(f"cannot write to the store: permission denied on {exc.filename}") from None
+
     def article(self, article_id: str) -> Article | None:
         doc = self.buckets.table("corpus", bucket_of(article_id)).get(match(id=article_id))
         return None if doc is None else Article.from_record({**doc, "meta": copy_json(doc.get("meta", {}))})
@@ -190,9 +234,10 @@ class Store:
             return text
         path = self._text_path(sha256)
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise StoreError(f"text {sha256[:12]} is missing from the store ({path})") from None
+            raw = read_regular(path)
+            if raw is None:
+                raise StoreError(f"text {sha256[:12]} is missing from the store ({path})")
+            text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise StoreError(f"text file {path} is unreadable ({exc.__class__.__name__})") from None
         if sha256_text(text) != sha256:
@@ -202,6 +247,16 @@ class Store:
             if len(self._texts) > 16:
                 self._texts.popitem(last=False)
         return text
+
+    def sentences(self, sha256: str, text: str) -> list[tuple[int, int]]:
+        """The sentence spans of a text, cached in ``cache/sentences/`` (computed if the cache cannot be used)."""
+        from ..text.sentences import cached_sentence_spans
+
+        try:
+            folder: Path | None = self.fs.folder("cache/sentences")
+        except StoreError:
+            folder = None  # a read-only store still gets its sentences, just not cached
+        return cached_sentence_spans(folder, sha256, text, self.fs.file_mode)
 
     # -- claims -----------------------------------------------------------------------------
 

@@ -20,11 +20,12 @@ from typing import Any
 
 from tinydb.table import Document, Table
 
-from ..errors import StoreError
-from ..fileio import FILE_MODE
-from .db import StoreDB, open_db
+from ..errors import CorruptStoreFile
+from .db import StoreDB
 from .files import AtomicJSONStorage, batch
-from .log import append_change
+from .fs import StoreFS
+from .lock import bucket_lock
+from .log import PendingLog
 
 TABLES = {"corpus": "articles", "claims": "claims", "states": "states"}  # folder -> TinyDB table
 CACHED_FILES = 48  # bucket files (TinyDBs) kept with their parse (LRU): the articles being worked on
@@ -40,22 +41,26 @@ class BucketChange:
 
     def __init__(self, buckets: Buckets, bucket: str):
         self.buckets, self.bucket = buckets, bucket
+        self.pending = PendingLog(bucket)
 
     def table(self, kind: str) -> Table:
         return self.buckets.table(kind, self.bucket)
 
     def log(self, annotator: str, op: str, key: str, before: Any, after: Any) -> None:
-        """Append one change to the annotator's log, durably, before the tables are written."""
-        append_change(self.buckets.root / "log", annotator, op, key, before, after)
+        """Record one change for the log: written (fsynced) before the tables are replaced, and marked
+        applied once they are (see ``log.py``)."""
+        self.pending.add(annotator, op, key, before, after)
 
 
 class Buckets:
     """The bucket files under one store folder: cached TinyDB tables, scans, and locked changes."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, fs: StoreFS | None = None):
         self.root = root
+        self.fs = fs or StoreFS(root)
         self._dbs: OrderedDict[Path, StoreDB] = OrderedDict()
         self._mutex = threading.Lock()  # for the cache (an app may use a Store from threads)
+        self.skipped: dict[str, str] = {}  # unreadable files and records left out of scans: name -> reason
 
     def table(self, kind: str, bucket: str) -> Table:
         """The TinyDB table of one bucket file (its TinyDB is cached, the table reads the file as it is now)."""
@@ -63,7 +68,7 @@ class Buckets:
         with self._mutex:
             db = self._dbs.get(path)
             if db is None:
-                db = self._dbs[path] = StoreDB(path, storage=AtomicJSONStorage)
+                db = self._dbs[path] = StoreDB(path, storage=AtomicJSONStorage, fs=self.fs)
                 if len(self._dbs) > CACHED_FILES:
                     self._dbs.popitem(last=False)
             else:
@@ -76,31 +81,38 @@ class Buckets:
 
     def scan(self, kind: str) -> Iterator[Document]:
         """Every document of one kind, each file read through a TinyDB of its own (not cached: the caller
-        owns the documents, nested values included)."""
+        owns the documents, nested values included). A file that cannot be read is left out and noted in
+        ``skipped`` (one bad bucket must not hide the other 255)."""
         for path in self.files(kind):
-            yield from self.read_file(kind, path)
+            try:
+                docs = self.read_file(kind, path, self.fs)
+            except CorruptStoreFile as exc:
+                self.skipped[f"{kind}/{path.name}"] = str(exc)
+                continue
+            self.skipped.pop(f"{kind}/{path.name}", None)
+            yield from docs
 
     @staticmethod
-    def read_file(kind: str, path: Path) -> list[Document]:
+    def read_file(kind: str, path: Path, fs: StoreFS | None = None) -> list[Document]:
         """Every document of one bucket file; raises ``CorruptStoreFile`` for a file that does not parse."""
-        return open_db(path).table(TABLES[kind], cache_size=0).all()
+        return StoreDB(path, storage=AtomicJSONStorage, fs=fs).table(TABLES[kind], cache_size=0).all()
 
     @contextmanager
     def change(self, bucket: str) -> Iterator[BucketChange]:
         """One change of a bucket: its lock held; the tables written in the block are written together
-        (one sync round) when it ends, or not at all if it raises."""
-        from filelock import FileLock, Timeout  # imported when first needed: ~10 ms of every start-up
-
-        folder = self.root / "locks"
-        folder.mkdir(exist_ok=True)
-        lock = FileLock(folder / f"{bucket}.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise StoreError(f"store bucket {bucket} stayed locked for {LOCK_TIMEOUT:.0f} s "
-                             "(another claimtag stuck?)") from None
-        try:
-            with batch():
-                yield BucketChange(self, bucket)
-        finally:
-            lock.release()
+        (one sync round) when it ends, or not at all if it raises. Its log lines are written (fsynced)
+        before the files are replaced and marked applied after (see ``log.py``)."""
+        with bucket_lock(self.root, int(bucket, 16), self.fs.file_mode, LOCK_TIMEOUT) as verify:
+            change = BucketChange(self, bucket)
+            pending = change.pending
+            try:
+                with batch(ready=verify):
+                    yield change
+                    if pending.lines:
+                        pending.write_intents(self.fs)
+            except BaseException as exc:
+                if pending.written:
+                    pending.write_outcome(self.fs, False, str(exc) or exc.__class__.__name__)
+                raise
+            if pending.written:
+                pending.write_outcome(self.fs, True)

@@ -17,6 +17,7 @@ from ..errors import CorruptStoreFile, StoreError
 from ..models import Article, ArticleState, Claim, now_iso, span_problem
 from .buckets import TABLES, Buckets, bucket_of
 from .counts import recount
+from .logcheck import check_logs
 
 Docs = list[tuple[str, dict[str, Any]]]  # (bucket, document)
 
@@ -44,6 +45,7 @@ def check_store(buckets: Buckets, text_of: Callable[[str], str], repair: bool = 
         problems.append(f"{aid}/{ann}: {n} claims but no state record")
         if repair:
             _repair_count(buckets, aid, ann)
+    check_logs(buckets, docs, broken, repair, problems)
     temps = _orphan_temps(buckets)
     if temps:
         problems.append(f"{len(temps)} temp file(s) left by interrupted writes, e.g. {temps[0]}")
@@ -59,7 +61,7 @@ def _read_all(buckets: Buckets, problems: list[str]) -> tuple[dict[str, Docs], s
     for kind in TABLES:
         for path in buckets.files(kind):
             try:
-                docs[kind] += [(path.stem, dict(d)) for d in buckets.read_file(kind, path)]
+                docs[kind] += [(path.stem, dict(d)) for d in buckets.read_file(kind, path, buckets.fs)]
             except CorruptStoreFile as exc:
                 problems.append(str(exc))
                 broken.add(path.stem)

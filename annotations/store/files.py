@@ -34,15 +34,18 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb.storages import Storage
 
 from ..errors import CorruptStoreFile
-from ..fileio import FILE_MODE, atomic_write_many
+from ..fileio import FILE_MODE, NotARegularFile, atomic_write_many, read_regular
+
+if TYPE_CHECKING:
+    from .fs import StoreFS
 
 Tables = dict[str, dict[str, Any]]
 
@@ -113,16 +116,19 @@ def split_lines(raw: bytes, data: Tables) -> Lines | None:
     return out
 
 
-def _keep_copy(path: Path, raw: bytes | None) -> Path | None:
-    """Keep the bytes of a corrupt file beside it, once per distinct content."""
+def _keep_copy(path: Path, raw: bytes, mode: int) -> Path | None:
+    """Keep the bytes of a corrupt file beside it, once per distinct content. ``raw`` are bytes read
+    from the store file itself (``read_regular``: never through a link), so nothing else is ever copied;
+    the copy gets the store's file mode."""
     try:
-        if raw is None:
-            raw = path.read_bytes()
         for old in path.parent.glob(f"{path.name}.corrupt-*"):
-            if old.read_bytes() == raw:
-                return old
+            try:
+                if read_regular(old) == raw:
+                    return old
+            except NotARegularFile:
+                continue
         copy = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
-        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
         return copy
@@ -132,10 +138,9 @@ def _keep_copy(path: Path, raw: bytes | None) -> Path | None:
 
 def _read_bytes(path: Path) -> bytes | None:
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        return None
+        return read_regular(path)
+    except NotARegularFile:
+        raise CorruptStoreFile(path, "a symbolic link or not a regular file: never followed", None) from None
     except OSError as exc:
         raise CorruptStoreFile(path, exc.strerror or exc.__class__.__name__, None) from None
 
@@ -144,7 +149,7 @@ def _whole_numbers(keys: str) -> bool:  # the document ids of a table, joined
     return keys.isascii() and keys.isdigit()
 
 
-def parse_json(path: Path, raw: bytes, tables: bool = False) -> Any:
+def parse_json(path: Path, raw: bytes, tables: bool = False, mode: int = FILE_MODE) -> Any:
     """Parse a store file's bytes; raise ``CorruptStoreFile`` (after keeping a copy) if they are bad.
 
     ``tables``: the content must be TinyDB's {table: {doc_id: {...}}}."""
@@ -158,10 +163,12 @@ def parse_json(path: Path, raw: bytes, tables: bool = False) -> Any:
             reason = "a document id is not a whole number"
     except UnicodeDecodeError:
         reason = "not UTF-8"
+    except RecursionError:
+        reason = "JSON nested too deeply"
     except json.JSONDecodeError as exc:
         reason = "empty file" if not raw.strip() else f"invalid JSON at line {exc.lineno}"
     if reason:
-        raise CorruptStoreFile(path, reason, _keep_copy(path, raw))
+        raise CorruptStoreFile(path, reason, _keep_copy(path, raw, mode))
     return data
 
 
@@ -185,10 +192,11 @@ def _open_batch() -> _Batch | None:
 
 
 @contextmanager
-def batch() -> Iterator[None]:
+def batch(ready: Callable[[], None] | None = None) -> Iterator[None]:
     """Group this thread's writes: within, ``AtomicJSONStorage.write`` only records the data (reads in
     this thread see it, through any storage of the same file); when the block ends, every file written
-    is written for real, with one sync round (``write_together``). An exception discards them all.
+    is written for real, with one sync round (``write_together``; ``ready`` is called just before the
+    first replace). An exception discards them all.
 
     Each file is read from disk once per batch: the caller must hold a lock that every writer of
     those files takes (the store's bucket lock). A nested batch is part of the outer one."""
@@ -200,7 +208,7 @@ def batch() -> Iterator[None]:
         yield
     finally:
         _local.batch = None
-    write_together(list(current.pending.values()), read=current.seen)
+    write_together(list(current.pending.values()), read=current.seen, ready=ready)
 
 
 def copy_json(value: Any) -> Any:
@@ -215,8 +223,9 @@ def copy_json(value: Any) -> Any:
 class AtomicJSONStorage(Storage):
     """TinyDB storage over one JSON file; see the module docstring."""
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], fs: StoreFS | None = None):
         self.path = Path(path)
+        self.fs = fs  # the store's folder checks and modes (None: a file outside a store, in tests)
         self._raw: bytes | None = None  # the file's bytes as last read or written
         self._data: Tables | None = None  # self._raw parsed; shared by snapshot() callers, never mutated
         self._lines: Lines | None = None  # the line of each document of self._data in self._raw
@@ -244,7 +253,7 @@ class AtomicJSONStorage(Storage):
                 self._raw = self._data = self._lines = None
                 return None
             if raw != self._raw or self._data is None:
-                data = parse_json(self.path, raw, tables=True)
+                data = parse_json(self.path, raw, True, self.fs.file_mode if self.fs else FILE_MODE)
                 self._raw, self._data, self._lines = raw, data, None
             return self._data
 
@@ -283,11 +292,19 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def write_together(items: list[tuple[AtomicJSONStorage, Tables]], read: Iterable[Path] = ()) -> None:
+def write_together(items: list[tuple[AtomicJSONStorage, Tables]], read: Iterable[Path] = (),
+                   ready: Callable[[], None] | None = None) -> None:
     """Write several storages with one sync round (``atomic_write_many``), in order. ``read``: files
-    read under the lock held now (see ``prepare``)."""
+    read under the lock held now (see ``prepare``); ``ready``: see ``atomic_write_many``."""
+    if not items:
+        return
     read = set(read)
     prepared = [storage.prepare(data, storage.path in read) for storage, data in items]  # all readable first
-    atomic_write_many([(storage.path, raw) for (storage, _), (raw, _) in zip(items, prepared)])
+    fs = items[0][0].fs
+    for storage, _ in items:
+        if storage.fs is not None:
+            storage.fs.parent(storage.path)  # never write through a planted link
+    atomic_write_many([(storage.path, raw) for (storage, _), (raw, _) in zip(items, prepared)],
+                      fs.file_mode if fs else FILE_MODE, ready)
     for (storage, data), (raw, lines) in zip(items, prepared):
         storage.written(data, raw, lines)

@@ -30,7 +30,8 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from ..fileio import atomic_write
+from ..errors import StoreError
+from ..fileio import FILE_MODE, atomic_write, read_regular
 
 MAX_CHUNK = 20_000  # characters of one line given to the segmenter at once
 CACHE_VERSION = 2  # bump when the splitting rules change: old cache files are then recomputed (1: pysbd)
@@ -146,12 +147,16 @@ def _valid(spans: object, text: str) -> bool:
     return True
 
 
-def cached_sentence_spans(store_root: Path, sha256: str, text: str) -> list[Span]:
-    """``sentence_spans(text)``, cached at ``store_root/cache/sentences/<sha256>.json``."""
-    path = Path(store_root) / "cache" / "sentences" / f"{sha256}.json"
+def cached_sentence_spans(folder: Path | None, sha256: str, text: str, mode: int = FILE_MODE) -> list[Span]:
+    """``sentence_spans(text)``, cached at ``folder/<sha256>.json`` (``Store.sentences`` gives the folder,
+    checked not to be a link; None: not cached). The cache file is read without following a link."""
+    if folder is None:
+        return sentence_spans(text)
+    path = folder / f"{sha256}.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = read_regular(path)
+        data = json.loads(raw) if raw is not None else None
+    except (OSError, ValueError, StoreError, RecursionError):
         data = None
     if (isinstance(data, dict) and data.get("version") == CACHE_VERSION and data.get("sha256") == sha256
             and data.get("length") == len(text) and _valid(data.get("spans"), text)):
@@ -159,7 +164,7 @@ def cached_sentence_spans(store_root: Path, sha256: str, text: str) -> list[Span
     spans = sentence_spans(text)
     record = {"version": CACHE_VERSION, "sha256": sha256, "length": len(text), "spans": [list(s) for s in spans]}
     try:
-        atomic_write(path, json.dumps(record, separators=(",", ":")) + "\n")
+        atomic_write(path, json.dumps(record, separators=(",", ":")) + "\n", mode)
     except OSError:
         pass  # a read-only store still gets its sentences, just not cached
     return spans

@@ -183,7 +183,7 @@ def test_nonsense_subcommand_on_an_empty_store_exits_without_the_app(tmp_path):
     assert done.returncode == 1
     err = done.stderr
     assert "refused nonsense-subcommand: no such file or folder" in err
-    assert "'nonsense-subcommand' is neither a file nor a command (commands: add, export" in err
+    assert "'nonsense-subcommand' is neither a file nor a command (commands: init, add, export" in err
     assert "has no articles: not opening the app" in err
     assert "Traceback" not in err and "\x1b[" not in err + done.stdout  # no Textual screen was drawn
 

@@ -151,7 +151,7 @@ TEXT = "First sentence. Second sentence!\nThird line here."
 
 
 def cache_file(root, text=TEXT):
-    return root / "cache" / "sentences" / f"{sha256_text(text)}.json"
+    return root / f"{sha256_text(text)}.json"
 
 
 def test_cache_written_then_used(tmp_path, monkeypatch):
@@ -184,7 +184,7 @@ def test_bad_cache_file_is_recomputed(tmp_path, content):
     sha = sha256_text(TEXT)
     good = sentence_spans(TEXT)
     path = cache_file(tmp_path)
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     record = {"version": sentences.CACHE_VERSION, "sha256": sha, "length": len(TEXT)}
     if content is None:
         path.write_text(json.dumps({**record, "spans": [[0, 15], [16, 999]]}))
@@ -209,7 +209,7 @@ def test_cache_for_other_text_length_is_recomputed(tmp_path):
 
 def test_unwritable_cache_still_returns_spans(tmp_path):
     (tmp_path / "cache").write_text("a file where the folder should be")
-    assert cached_sentence_spans(tmp_path, sha256_text(TEXT), TEXT) == sentence_spans(TEXT)
+    assert cached_sentence_spans(tmp_path / "cache", sha256_text(TEXT), TEXT) == sentence_spans(TEXT)
 
 
 # -- sentence_at ------------------------------------------------------------------------------------

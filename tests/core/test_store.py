@@ -37,7 +37,8 @@ def store(tmp_path: Path) -> Store:
 
 def log_entries(store: Store, annotator: str) -> list[dict]:
     path = store.root / "log" / f"{annotator}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [e for e in entries if "op" in e]  # not the "applied" markers
 
 
 def test_save_get_replace_delete_claim(store: Store):

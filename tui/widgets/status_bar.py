@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from annotations.text.display import display_safe
+
 
 class StatusBar(Widget):
     DEFAULT_CSS = """
@@ -26,7 +28,7 @@ class StatusBar(Widget):
     def render(self) -> Text:
         width = self.size.width
         hint = Text(self.hints, style="dim")
-        left = Text(self.message, no_wrap=True, overflow="ellipsis")
+        left = Text(display_safe(self.message), no_wrap=True, overflow="ellipsis")  # may quote stored strings
         room = max(0, width - hint.cell_len - 1)
         left.truncate(room, overflow="ellipsis", pad=True)
         return Text.assemble(left, " ", hint) if room else left

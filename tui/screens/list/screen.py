@@ -78,6 +78,7 @@ class ArticleListScreen(Screen[None]):
         self.rows = rows
         self.query_one(ArticleList).set_rows(rows)
         self.show_summary()
+        self.app.report_skipped()
 
     def show_error(self, exc: Exception) -> None:
         self.app.report_error(exc)
@@ -98,6 +99,10 @@ class ArticleListScreen(Screen[None]):
             f" · {total} article{'' if total == 1 else 's'} · ", Text(f"{done} done", style="green"),
             f" · {doing} in progress · ", f"{claims} claim{'' if claims == 1 else 's'}  ", bar,
             f" {100 * done // total if total else 0}%")
+        skipped = [name for name in self.app.store.skipped if not name.startswith("claims/")]
+        if skipped:  # one bad bucket hides its articles, not the other 255 buckets'
+            summary = Text.assemble(Text(f" unreadable: {display_safe(', '.join(skipped))} (claimtag check) ·",
+                                         style="bold red"), summary)
         self.query_one("#summary", Static).update(summary, layout=False)
 
     def on_store_changed(self, message: StoreChanged) -> None:

@@ -21,7 +21,6 @@ from annotations.editing import ArticleSession, Done, next_article
 from annotations.errors import StoreError
 from annotations.text.display import display_safe
 from annotations.text.search import find_all
-from annotations.text.sentences import cached_sentence_spans
 
 from ... import keys
 from ...messages import SentencesReady, StoreChanged
@@ -77,7 +76,7 @@ class ReaderScreen(Screen[None]):
             raise StoreError(f"article {article_id} is not in the store")
         sentences = None
         if article.length <= SYNC_SENTENCES_UP_TO:
-            sentences = cached_sentence_spans(app.store.root, article.sha256, app.store.text(article.sha256))
+            sentences = app.store.sentences(article.sha256, app.store.text(article.sha256))
         return ArticleSession(app.store, app.schema, article, app.annotator,
                               sentences=sentences, history=app.history)
 
@@ -116,7 +115,7 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="sentences")
     def split_sentences(self, sha256: str, text: str) -> None:
-        spans = cached_sentence_spans(self.app.store.root, sha256, text)
+        spans = self.app.store.sentences(sha256, text)
         self.post_message(SentencesReady(sha256, spans))
 
     def on_sentences_ready(self, message: SentencesReady) -> None:
@@ -136,6 +135,7 @@ class ReaderScreen(Screen[None]):
             return
         try:
             rows = self.app.store.progress(self.app.annotator)
+            self.app.report_skipped()
         except StoreError as exc:  # a corrupt corpus/states file: say so, keep the reader
             self.app.report_error(exc)
             return
@@ -145,6 +145,7 @@ class ReaderScreen(Screen[None]):
     def read_side_list(self, article_id: str) -> None:
         try:
             rows = self.app.store.progress(self.app.annotator)
+            self.app.call_from_thread(self.app.report_skipped)
         except StoreError as exc:  # a corrupt corpus/states file: say so, keep the reader
             self.app.call_from_thread(self.app.report_error, exc)
             return
@@ -326,6 +327,7 @@ class ReaderScreen(Screen[None]):
         self.app.note_own_save()
         try:
             rows = self.app.store.progress(self.app.annotator)
+            self.app.report_skipped()
         except StoreError as exc:  # saved, but the next article cannot be found: stay here
             self.app.report_error(exc)
             self.query_one(StatusBar).saved("marked done")
