@@ -25,6 +25,10 @@ class CorruptStoreFile(StoreError):
         self.path = path
 
 
+class BadRecord(StoreError):
+    """A stored record of the wrong shape (a hand edit): named and left out, never a crash."""
+
+
 class SchemaError(ClaimtagError):
     """A schema problem a user can fix; ``str(e)`` is ``FILE:LINE: problem``."""
 

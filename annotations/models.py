@@ -15,9 +15,11 @@ Display safety (what may reach a terminal) is ``text/display.py``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+from .errors import BadRecord
 
 STATUSES = ("todo", "in progress", "done")
 
@@ -45,6 +47,7 @@ class Article:
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> Article:
+        _valid(cls, rec)
         data = dict(rec)
         data["old_versions"] = tuple(data.get("old_versions", ()))
         known = cls.__dataclass_fields__
@@ -91,6 +94,7 @@ class Claim:
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> Claim:
+        _valid(cls, rec)
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in rec.items() if k in known})
 
@@ -111,8 +115,19 @@ class ArticleState:
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> ArticleState:
+        _valid(cls, rec)
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in rec.items() if k in known})
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """A change of one annotator's state of one article (None: leave as it is), as imports make them."""
+
+    article_id: str
+    annotator: str
+    status: str | None = None
+    labels: dict[str, list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,56 @@ class Progress:
     article: Article
     status: str
     n_claims: int
+
+
+# -- the shape of stored records -----------------------------------------------------------------
+
+def _text(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+_SHAPES: dict[str, dict[str, tuple[Any, str]]] = {  # class -> field -> (test, what it must be)
+    "Article": {"id": (_text, "a string"), "title": (_text, "a string"), "source": (_text, "a string"),
+                "sha256": (_text, "a string"), "length": (_count, "a whole number"),
+                "meta": (lambda v: isinstance(v, dict), "an object"),
+                "old_versions": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of strings"),
+                "added": (_text, "a string"), "removed_controls": (_count, "a whole number")},
+    "Claim": {**{f: (_text, "a string") for f in ("id", "article_id", "text_sha256", "quote", "type", "stance",
+                                                  "target", "annotator", "note", "created", "updated")},
+              "start": (_count, "a whole number"), "end": (_count, "a whole number")},
+    "ArticleState": {"article_id": (_text, "a string"), "annotator": (_text, "a string"),
+                     "status": (lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}"),
+                     "labels": (lambda v: labels_problem(v) is None, "an object of lists of strings"),
+                     "n_claims": (_count, "a whole number"), "updated": (_text, "a string")},
+}
+
+
+def record_problem(cls: type, rec: Any) -> str | None:
+    """Why ``rec`` (a stored document) is not a record of ``cls`` (a missing field, a wrong type);
+    None if it is. Every reader of the store checks this before building the record."""
+    if not isinstance(rec, dict):
+        return "not a JSON object"
+    fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    for name, (test, what) in _SHAPES[cls.__name__].items():
+        if name not in rec:
+            f = fields[name]
+            if f.default is MISSING and f.default_factory is MISSING:
+                return f"missing field {name}"
+            continue
+        if not test(rec[name]):
+            return f"field {name} is not {what}"
+    return None
+
+
+def _valid(cls: type, rec: Any) -> None:
+    problem = record_problem(cls, rec)
+    if problem:
+        ident = rec.get("id") or rec.get("article_id") if isinstance(rec, dict) else None
+        raise BadRecord(f"{cls.__name__} record {str(ident)[:60]!r}: {problem}")
 
 
 # -- the domain rules ------------------------------------------------------------------------------

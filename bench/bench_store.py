@@ -145,11 +145,8 @@ def time_bare_fsync(folder: Path, n: int = 300) -> list[float]:
 def save_breakdown(store: Store, claims: list[Claim]) -> dict[str, float]:
     """Where a save's time goes (mean ms per save): lock, read/parse of bucket files, building the new
     files, fsyncs (files and folders), the change log, and the rest (validation, TinyDB, replace)."""
-    import filelock
-
     from annotations import fileio
-    from annotations.store import buckets as buckets_mod
-    from annotations.store import files
+    from annotations.store import files, lock, log
 
     spent: dict[str, float] = {"lock": 0.0, "read/parse": 0.0, "build": 0.0, "fsync": 0.0, "log": 0.0}
 
@@ -162,9 +159,9 @@ def save_breakdown(store: Store, claims: list[Claim]) -> dict[str, float]:
                 spent[key] += time.perf_counter() - t0
         return wrapper
 
-    patches = [(filelock.FileLock, "acquire", "lock"), (files.AtomicJSONStorage, "_disk_snapshot", "read/parse"),
+    patches = [(lock, "_acquire", "lock"), (files.AtomicJSONStorage, "_disk_snapshot", "read/parse"),
                (files, "dumps_lines", "build"), (os, "fsync", "fsync"), (fileio, "fsync_dir", "fsync"),
-               (buckets_mod, "append_change", "log")]
+               (log.PendingLog, "write_intents", "log"), (log.PendingLog, "write_outcome", "log")]
     saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
     for obj, name, key in patches:
         setattr(obj, name, timed(key, getattr(obj, name)))

@@ -14,10 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..errors import ClaimtagError, StoreError
+from ..errors import ClaimtagError, RefusedInput, StoreError
 from ..schema import Schema
 from ..store import STORE_MARKER, Store, default_store_dir
 from ..text.display import escaped
+from ..text.fields import MAX_NAME, ident
 
 SUBCOMMANDS = ("init", "add", "export", "import", "stats", "check")
 _OPENED: list[Store] = []  # stores a command opened: what their reads skipped is said at the end
@@ -30,18 +31,14 @@ def default_annotator() -> str:
         return "annotator"
 
 
-MAX_ANNOTATOR = 60  # characters: the name also names the annotator's log file (255 bytes at most)
-
-
 def check_annotator(name: str) -> str:
-    """The name a session saves under: printable, not blank, short enough for a file name."""
+    """The name a session saves under: the rule of every name from outside (``text.fields.ident``)."""
     if not name.strip():
         raise StoreError("the annotator name is blank (pass --annotator NAME)")
-    if not all(c.isprintable() for c in name):
-        raise StoreError(f"annotator name {name!r} contains control characters")
-    if len(name) > MAX_ANNOTATOR:
-        raise StoreError(f"annotator name {name[:20]!r}... is longer than {MAX_ANNOTATOR} characters")
-    return name
+    try:
+        return ident(name, "annotator name", MAX_NAME)
+    except RefusedInput as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _common(p: argparse.ArgumentParser) -> None:

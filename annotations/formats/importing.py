@@ -38,14 +38,17 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
 from ..errors import RefusedInput, StoreError
-from ..models import Claim, NewArticle
+from ..models import Claim, NewArticle, StateChange
+from ..progress import progress_bar
 from ..schema import Schema
 from ..store import Store
+from ..text.display import escaped
 from .records import DEFAULT_STANCE, Record, check_labels, make_claims, to_record
 
 # -- the command ------------------------------------------------------------------------------
@@ -81,6 +84,9 @@ def read_lines(path: Path, fmt: str, annotator: str | None, schema: Schema | Non
                     rec.made, rec.defaulted = make_claims(rec, schema)
             except json.JSONDecodeError as exc:
                 out.refused.append(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})")
+                continue
+            except RecursionError:
+                out.refused.append(f"{where}: not valid JSON (nested too deeply)")
                 continue
             except RefusedInput as exc:
                 out.refused.append(f"{where}: {exc}")
@@ -137,30 +143,40 @@ def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outc
     return [r for r in recs if id(r) in keep]
 
 
-def import_records(store: Store, recs: list[Record], path: Path, out: Outcome) -> None:
+def import_records(store: Store, recs: list[Record], path: Path, out: Outcome,
+                   progress: Callable[[int], None] | None = None) -> None:
+    """Check every record against the store as it is (a claim id is unique in the whole store, not
+    only in its article's bucket), then save what changed: one change per bucket (``Store.save_many``)."""
+    by_id = {c.id: c for c in store.all_claims()}
+    claims: list[Claim] = []
+    states: list[StateChange] = []
     for r in recs:
-        claims = r.made
+        todo: list[Claim] = []
         try:
-            existing = {c.id: c for c in store.claims(r.doc_id)}
-            for c in claims:
-                old = existing.get(c.id)
+            for c in r.made:
+                old = by_id.get(c.id)
                 if old is not None and (old.annotator, old.article_id) != (c.annotator, c.article_id):
-                    raise RefusedInput(f"claim id {c.id} belongs to {old.annotator}'s claim in the store")
-            for c in claims:
-                old = existing.get(c.id)
+                    raise RefusedInput(f"claim id {c.id} belongs to {old.annotator}'s claim of article "
+                                       f"{old.article_id} in the store")
+            for c in r.made:
+                old = by_id.get(c.id)
                 if old is not None and c.id in r.absent:
                     c = replace(c, **{f: getattr(old, f) for f in r.absent[c.id]})
                 if old is not None and _same(old, c):
                     continue
-                store.save_claim(c, keep_times=True)
-                out.claims_saved += 1
-            if r.status is not None or r.labels is not None:
-                store.set_state(r.doc_id, r.annotator, status=r.status, labels=r.labels)
-        except (RefusedInput, StoreError) as exc:
+                todo.append(c)
+        except RefusedInput as exc:
             out.refused.append(f"{path}:{r.line}: {exc}")
             continue
+        for c in todo:
+            by_id[c.id] = c
+        claims += todo
+        if r.status is not None or r.labels is not None:
+            states.append(StateChange(r.doc_id, r.annotator, r.status, r.labels))
         out.records += 1
         out.defaulted_stance += r.defaulted
+    store.save_many(claims, states, keep_times=True, progress=progress)
+    out.claims_saved += len(claims)
 
 
 def _same(a: Claim, b: Claim) -> bool:
@@ -170,23 +186,32 @@ def _same(a: Claim, b: Claim) -> bool:
 
 
 def run_import(store: Store, args: Namespace, schema: Schema | None = None, err: IO[str] | None = None) -> int:
-    """``claimtag import``: 0 all imported, 1 some lines refused, 2 the file cannot be read."""
+    """``claimtag import``: 0 all imported, 1 some lines refused, 2 the file cannot be read or the store
+    cannot be written (what was written before stays)."""
     err = err or sys.stderr
     path = Path(args.file)
     fmt = getattr(args, "format", "native") or "native"
     out = Outcome()
     try:
         recs = read_lines(path, fmt, getattr(args, "annotator", None), schema, out)
-        recs = add_missing_articles(store, recs, path, out)
-        import_records(store, recs, path, out)
     except IsADirectoryError:
-        print(f"claimtag import: {path} is a folder, not a JSONL file", file=err)
+        print(f"claimtag import: {escaped(str(path))} is a folder, not a JSONL file", file=err)
         return 2
     except OSError as exc:
-        print(f"claimtag import: cannot read {path}: {exc.strerror or exc}", file=err)
+        print(f"claimtag import: cannot read {escaped(str(path))}: {exc.strerror or exc}", file=err)
+        return 2
+    try:
+        with progress_bar(err, "importing", sum(len(r.made) + 1 for r in recs)) as advance:
+            recs = add_missing_articles(store, recs, path, out)
+            import_records(store, recs, path, out, advance)
+    except StoreError as exc:  # the store cannot be written (read-only, full disk, locked): not the input's fault
+        for line in out.refused:
+            print(escaped(line), file=err)
+        print(f"claimtag import: {escaped(str(exc))}; nothing of {escaped(str(path))} after that was saved",
+              file=err)
         return 2
     for line in out.refused:
-        print(line, file=err)
+        print(escaped(line), file=err)  # a refusal may quote what the file held
     note = f"; {out.defaulted_stance} span(s) had no stance: set to {DEFAULT_STANCE!r}" if out.defaulted_stance else ""
     skipped = f", {out.skipped} rejected/ignored skipped" if out.skipped else ""
     print(f"claimtag import: {out.records} record(s) imported ({out.articles_added} article(s) added, "

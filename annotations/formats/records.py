@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import RefusedInput as Refused
 from ..models import STATUSES, Claim, labels_problem, span_problem
 from ..schema import Choice, LabelSet, Schema
+from ..text.fields import MAX_NAME, ident, json_value, line_text, surrogate_problem
 from ..text.normalize import normalize_text, sha256_text
 
 DEFAULT_STANCE = "neutral"
@@ -79,6 +80,8 @@ def to_record(rec: Any, fmt: str, line: int, annotator: str | None) -> Record | 
     raw = read(rec)
     if raw is None:
         return None
+    if problem := surrogate_problem(text, "text"):
+        raise Refused(problem)
     norm, _ = normalize_text(text)
     if norm != text:
         if raw["claims"]:
@@ -88,27 +91,29 @@ def to_record(rec: Any, fmt: str, line: int, annotator: str | None) -> Record | 
     given_sha = rec.get("text_sha256", obj(rec.get("meta"), "meta").get("text_sha256") if fmt != "native" else None)
     if given_sha is not None and given_sha != sha256_text(text):
         raise Refused("text_sha256 does not match the text")
-    doc_id = raw["doc_id"]
-    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
-        doc_id = str(doc_id)
-    doc_id = _str_or_none(doc_id, "doc_id")
-    if doc_id is not None and not doc_id.strip():
-        raise Refused("doc_id is empty")
-    who = _str_or_none(raw["annotator"], "annotator") or annotator
-    if not who:
+    doc_id = None if raw["doc_id"] is None else ident(raw["doc_id"], "doc_id")
+    who = raw["annotator"] if raw["annotator"] is not None else annotator
+    if who is None or (isinstance(who, str) and not who.strip()):
         raise Refused("no annotator (the record names none: pass --annotator NAME)")
+    who = ident(who, "annotator", MAX_NAME)
     status = _str_or_none(raw["status"], "status")
     if status is not None and status not in STATUSES:
         raise Refused(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
     labels = raw["labels"]
     if labels is not None and labels_problem(labels):  # JSON has no tuples: lists of strings it is
         raise Refused("labels is not an object of lists of strings")
+    if labels is not None:
+        labels = {ident(k, "label set"): [ident(v, f"label {k}") for v in vs] for k, vs in labels.items()}
     if not isinstance(raw["stale"], bool):
         raise Refused("stale is not true/false")
     meta = raw["meta"]
     if meta is not None and not isinstance(meta, dict):
         raise Refused("meta is not a JSON object")
-    return Record(line, text, doc_id or f"imported-{sha256_text(text)[:12]}", _str_or_none(raw["title"], "title"),
+    meta = None if meta is None else json_value(meta, "meta")
+    title = None if raw["title"] is None else line_text(raw["title"], "title")
+    if not isinstance(raw["claims"], list):
+        raise Refused("the spans are not a list")
+    return Record(line, text, doc_id or f"imported-{sha256_text(text)[:12]}", title,
                   meta, who, status, labels, raw["stale"], list(raw["claims"]))
 
 
@@ -150,6 +155,7 @@ def make_claims(r: Record, schema: Schema | None) -> tuple[list[Claim], int]:
         ctype = c.get("type")
         if not isinstance(ctype, str) or not ctype:
             raise Refused(f"{name}: no claim type (label)")
+        ctype = ident(ctype, f"{name}: claim type")
         if types is not None:
             match = {t.lower(): t for t in types}.get(ctype.lower())
             if match is None:
@@ -171,6 +177,11 @@ def make_claims(r: Record, schema: Schema | None) -> tuple[list[Claim], int]:
                             ("updated", updated)):
             if value is not None and not isinstance(value, str):
                 raise Refused(f"{name}: {what} is not a string")
+        stance = ident(stance, f"{name}: stance")
+        target, note = line_text(target, f"{name}: target"), line_text(note or "", f"{name}: note")
+        created, updated = (ident(t, f"{name}: time", 40) if t else "" for t in (created, updated))
+        if cid:
+            cid = ident(cid, f"{name}: id", 100)
         absent = tuple(f for f in ("note", "stance", "target") if c.get(f) is None)
         if not cid:
             key = "\0".join([r.doc_id, r.annotator, sha, str(start), str(end), ctype])

@@ -36,16 +36,17 @@ import os
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tinydb import where
 from tinydb.table import Document
 
-from ..errors import StoreError
+from ..errors import BadRecord, StoreError
 from ..fileio import atomic_write, atomic_write_many, read_regular
 from ..models import (
     STATUSES,
@@ -55,19 +56,22 @@ from ..models import (
     Claim,
     NewArticle,
     Progress,
+    StateChange,
     claim_order,
     labels_problem,
     now_iso,
+    record_problem,
     span_problem,
 )
 from ..text.normalize import sha256_text
 from .buckets import BucketChange, Buckets, bucket_of
 from .counts import recount
-from .db import match, put
+from .db import FreshTable, match, put
 from .files import copy_json, read_json_file
 from .fs import SUBFOLDERS, StoreFS
 from .lock import LOCK_FILE
 
+R = TypeVar("R")
 STORE_SCHEMA_VERSION = 1
 STORE_MARKER = "claimtag-store.json"
 
@@ -197,9 +201,10 @@ class Store:
         if old is None:
             changed[item.id] = record
             return AddResult(item.id, "added")
-        if old["sha256"] == sha:
+        if old.get("sha256") == sha:
             return AddResult(item.id, "unchanged")
-        versions = [v for v in old.get("old_versions", []) if v != sha] + [old["sha256"]]
+        old_versions = old.get("old_versions") if isinstance(old.get("old_versions"), list) else []
+        versions = [v for v in old_versions if v != sha] + ([old["sha256"]] if isinstance(old.get("sha256"), str) else [])
         record["old_versions"] = versions
         record["added"] = old.get("added", record["added"])
         changed[item.id] = record
@@ -220,12 +225,27 @@ class Store:
                 raise StoreError(f"cannot write to the store: permission denied on {exc.filename}") from None
 
     def article(self, article_id: str) -> Article | None:
+        """The article (None if the store has none, or only a record of the wrong shape: noted in ``skipped``)."""
         doc = self.buckets.table("corpus", bucket_of(article_id)).get(match(id=article_id))
-        return None if doc is None else Article.from_record({**doc, "meta": copy_json(doc.get("meta", {}))})
+        if doc is None:
+            return None
+        found = self._records(Article, [{**doc, "meta": copy_json(doc.get("meta", {}))}], "corpus")
+        return found[0] if found else None
 
     def articles(self) -> list[Article]:
-        out = [Article.from_record(d) for d in self.buckets.scan("corpus")]
+        out = self._records(Article, self.buckets.scan("corpus"), "corpus")
         out.sort(key=lambda a: a.id)
+        return out
+
+    def _records(self, cls: type[R], docs: Iterable[dict[str, Any]], kind: str) -> list[R]:
+        """Records built from documents; a document of the wrong shape (a hand edit) is left out and
+        noted in ``skipped`` by its bucket and id, so the rest of the store stays usable."""
+        out = []
+        for doc in docs:
+            try:
+                out.append(cls.from_record(doc))  # type: ignore[attr-defined]
+            except BadRecord as exc:
+                self.buckets.skipped[f"{kind} record {_ident(doc)}"] = str(exc)
         return out
 
     def text(self, sha256: str) -> str:
@@ -262,14 +282,14 @@ class Store:
 
     def claims(self, article_id: str, annotator: str | None = None) -> list[Claim]:
         cond = match(article_id=article_id, **({} if annotator is None else {"annotator": annotator}))
-        found = [Claim.from_record(d) for d in self.buckets.table("claims", bucket_of(article_id)).search(cond)]
+        found = self._records(Claim, self.buckets.table("claims", bucket_of(article_id)).search(cond), "claims")
         found.sort(key=claim_order)
         return found
 
     def all_claims(self, annotator: str | None = None) -> Iterator[Claim]:
         for rec in self.buckets.scan("claims"):
             if annotator is None or rec.get("annotator") == annotator:
-                yield Claim.from_record(rec)
+                yield from self._records(Claim, [rec], "claims")
 
     @staticmethod
     def new_claim_id() -> str:
@@ -283,19 +303,62 @@ class Store:
         if problem:
             raise StoreError(f"claim {claim.id}: {problem}")
         with self.change(claim.article_id) as change:
-            claims, states = change.table("claims"), change.table("states")
-            before = claims.get(match(id=claim.id))
+            return self._save_group(change, [claim], keep_times)[0]
+
+    def save_many(self, claims: Sequence[Claim], states: Sequence[StateChange] = (), *, keep_times: bool = False,
+                  progress: Callable[[int], None] | None = None) -> None:
+        """Save many claims and state changes (an import): one change per bucket (one lock, one log write,
+        one durable write of its files), not one per claim. Each claim is checked as ``save_claim`` checks
+        it; a problem raises ``StoreError`` before its bucket is written (buckets written before stay).
+        ``progress(n)``: called after each bucket with the number of claims and states it held."""
+        for sc in states:
+            self._state_fields(sc.status, sc.labels)
+        by_bucket: dict[str, tuple[list[Claim], list[StateChange]]] = {}
+        for claim in claims:
+            by_bucket.setdefault(bucket_of(claim.article_id), ([], []))[0].append(claim)
+        for sc in states:
+            by_bucket.setdefault(bucket_of(sc.article_id), ([], []))[1].append(sc)
+        for bucket, (group, changes) in sorted(by_bucket.items()):
+            for claim in group:
+                problem = span_problem(self.text(claim.text_sha256), claim.start, claim.end, claim.quote)
+                if problem:
+                    raise StoreError(f"claim {claim.id}: {problem}")
+            with self.buckets.change(bucket) as change:
+                self._save_group(change, group, keep_times)
+                for sc in changes:
+                    self._put_state(change, sc.article_id, sc.annotator, self._state_fields(sc.status, sc.labels))
+            if progress is not None:
+                progress(len(group) + len(changes))
+
+    @staticmethod
+    def _save_group(change: BucketChange, group: Sequence[Claim], keep_times: bool) -> list[Claim]:
+        """Put claims of one bucket (inside its change); returns them as stored (times set)."""
+        claims, states = change.table("claims"), change.table("states")
+        docs = {d.get("id"): d for d in claims.all()} if len(group) > 1 else None  # one save: no index
+        start = datetime.now(timezone.utc)
+        stamp = start.isoformat(timespec="microseconds")
+        pairs: list[tuple[Document | None, dict[str, Any]]] = []
+        saved: list[Claim] = []
+        touched: dict[str, set[str]] = {}
+        for n, claim in enumerate(group):
+            # one time per claim, in order: claims on one span keep the order they were saved in
+            stamp = (start + timedelta(microseconds=n)).isoformat(timespec="microseconds") if n else stamp
+            before = docs.get(claim.id) if docs is not None else claims.get(match(id=claim.id))
             if before is not None and before.get("article_id") != claim.article_id:
                 raise StoreError(f"claim id {claim.id} is taken by a claim of article {before.get('article_id')}")
-            stamp = now_iso()
             claim = replace(claim, created=(before.get("created") if before else None) or claim.created or stamp,
                             updated=claim.updated if keep_times and claim.updated else stamp)
             record = claim.to_record()
-            put(claims, before, record)
-            who = {claim.annotator} | ({str(before.get("annotator"))} if before else set())
-            recount(claims, states, claim.article_id, who, stamp)  # reads the states file: both readable
+            pairs.append((before, record))
+            saved.append(claim)
+            touched.setdefault(claim.article_id, set()).add(claim.annotator)
+            if before is not None:
+                touched[claim.article_id].add(str(before.get("annotator")))
             change.log(claim.annotator, "claim.put", claim.id, _plain(before), record)
-        return claim
+        cast(FreshTable, claims).put_many(pairs)
+        for aid, who in touched.items():
+            recount(claims, states, aid, who, stamp)
+        return saved
 
     def delete_claim(self, article_id: str, claim_id: str, annotator: str) -> Claim | None:
         with self.change(article_id) as change:
@@ -312,10 +375,19 @@ class Store:
 
     def state(self, article_id: str, annotator: str) -> ArticleState:
         doc = self.buckets.table("states", bucket_of(article_id)).get(match(article_id=article_id, annotator=annotator))
-        return _state_copy(doc) if doc else ArticleState(article_id, annotator)
+        if doc is None or record_problem(ArticleState, doc):
+            return ArticleState(article_id, annotator)
+        return _state_copy(doc)
 
     def set_state(self, article_id: str, annotator: str, *, status: str | None = None,
                   labels: dict[str, list[str]] | None = None) -> ArticleState:
+        fields = self._state_fields(status, labels)
+        with self.change(article_id) as change:
+            record = self._put_state(change, article_id, annotator, fields)
+        return _state_copy(record)
+
+    @staticmethod
+    def _state_fields(status: str | None, labels: dict[str, list[str]] | None) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         if status is not None:
             if status not in STATUSES:
@@ -325,18 +397,25 @@ class Store:
             if problem := labels_problem(labels):
                 raise StoreError(f"{problem}, not {labels!r}")
             fields["labels"] = {k: list(v) for k, v in labels.items()}
-        with self.change(article_id) as change:
-            states = change.table("states")
-            before = states.get(match(article_id=article_id, annotator=annotator))
-            record = ArticleState(article_id, annotator).to_record() if before is None else copy_json(before)
-            record.update(fields, updated=now_iso())
-            put(states, before, record)
-            change.log(annotator, "state.put", f"{article_id}/{annotator}", _plain(before), record)
-        return _state_copy(record)
+        return fields
+
+    @staticmethod
+    def _put_state(change: BucketChange, article_id: str, annotator: str, fields: dict[str, Any]) -> dict[str, Any]:
+        states = change.table("states")
+        before = states.get(match(article_id=article_id, annotator=annotator))
+        bad = before is not None and record_problem(ArticleState, before)
+        # a record of the wrong shape (a hand edit) is replaced whole; the log keeps what it was
+        record = ArticleState(article_id, annotator).to_record() if before is None or bad else copy_json(before)
+        if bad:
+            record["n_claims"] = change.table("claims").count(match(article_id=article_id, annotator=annotator))
+        record.update(fields, updated=now_iso())
+        put(states, before, record)
+        change.log(annotator, "state.put", f"{article_id}/{annotator}", _plain(before), record)
+        return record
 
     def states(self, annotator: str | None = None) -> list[ArticleState]:
-        return [ArticleState.from_record(rec) for rec in self.buckets.scan("states")
-                if annotator is None or rec.get("annotator") == annotator]
+        return self._records(ArticleState, (rec for rec in self.buckets.scan("states")
+                                            if annotator is None or rec.get("annotator") == annotator), "states")
 
     def annotators(self) -> list[str]:
         return sorted({s.annotator for s in self.states()})
@@ -360,6 +439,12 @@ class Store:
         from .check import check_store
 
         return check_store(self.buckets, self.text, repair)
+
+
+def _ident(doc: Any) -> str:
+    if not isinstance(doc, dict):
+        return "?"
+    return str(doc.get("id") or f"{doc.get('article_id')}/{doc.get('annotator')}")[:60]
 
 
 def _plain(doc: Document | None) -> dict[str, Any] | None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptStoreFile, StoreError
-from ..models import Article, ArticleState, Claim, now_iso, span_problem
+from ..models import Article, ArticleState, Claim, now_iso, record_problem, span_problem
+from ..text.display import escaped
 from .buckets import TABLES, Buckets, bucket_of
 from .counts import recount
 from .logcheck import check_logs
@@ -117,9 +117,8 @@ def _repair_count(buckets: Buckets, article_id: str, annotator: str) -> None:
 
 
 def _incomplete(rec: dict[str, Any], cls: type, name: str, problems: list[str]) -> bool:
-    """Report a record that lacks fields its dataclass requires (a hand edit gone wrong)."""
-    missing = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
-               and f.name not in rec]
-    if missing:
-        problems.append(f"{name}: missing fields {', '.join(missing)}")
-    return bool(missing)
+    """Report a record of the wrong shape (a hand edit gone wrong: a missing field, a wrong type)."""
+    problem = record_problem(cls, rec)
+    if problem:
+        problems.append(f"{escaped(name)}: {problem}")
+    return bool(problem)

@@ -104,6 +104,20 @@ class FreshTable(Table):
         self._storage.write({**tables, self.name: new})
 
 
+    def put_many(self, pairs: list[tuple[Document | None, dict[str, Any]]]) -> None:
+        """``put`` for many records in one update of the table (one copy of it, not one per record):
+        each ``(old document or None, record)`` replaces the old document or is inserted."""
+        def updater(table: dict[int, Any]) -> None:
+            next_id = max(table, default=0) + 1
+            for old, record in pairs:
+                if old is None:
+                    table[next_id], next_id = record, next_id + 1
+                else:
+                    table[old.doc_id] = record
+
+        self._update_table(updater)
+
+
 class StoreDB(TinyDB):
     """TinyDB over one store file, with ``FreshTable`` tables: ``StoreDB(path, storage=AtomicJSONStorage)``.
 
