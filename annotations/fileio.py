@@ -12,7 +12,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from .errors import StoreError
 
@@ -90,14 +90,45 @@ def _cleanup(temps: Iterable[str]) -> None:
             pass
 
 
+_libc: Any = None
+
+
+def syncfs(folder: Path) -> bool:
+    """``syncfs(2)`` on the file system holding ``folder``: every file written there is durable on
+    return. False where it is not available (then the caller fsyncs file by file)."""
+    global _libc
+    if _libc is None:
+        try:
+            import ctypes
+
+            _libc = ctypes.CDLL(None, use_errno=True)
+            _libc.syncfs.argtypes = [ctypes.c_int]
+        except (OSError, AttributeError):
+            _libc = False
+    if not _libc:
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        return bool(_libc.syncfs(fd) == 0)
+    finally:
+        os.close(fd)
+
+
+MANY_FILES = 16  # from this many files on, one syncfs() instead of an fsync per file and per folder
+
+
 def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FILE_MODE,
                       ready: Callable[[], None] | None = None) -> None:
-    """Several atomic writes with one sync round: all temp files are fsynced before any replace.
+    """Several atomic writes with one sync round: all temp files are durable before any replace.
     A ``str`` is written as UTF-8. ``ready`` is called once every temp file is durable, just before
     the first replace: raising there writes nothing (the store checks its lock is still its own).
 
+    Many files (an import adding thousands of texts) are made durable with one ``syncfs`` before the
+    replaces and one after, instead of two fsyncs per file (0.3 ms each here).
     Each file on its own is old or new, never partial; a crash between two replaces
     can leave the first file new and the second old."""
+    items = list(items)
+    many = len(items) >= MANY_FILES
     temps: list[tuple[str, Path]] = []
     try:
         for path, data in items:
@@ -108,7 +139,12 @@ def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FIL
                 os.fchmod(fh.fileno(), mode)  # mkstemp makes 0o600
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
                 fh.flush()
-                os.fsync(fh.fileno())
+                if not many:
+                    os.fsync(fh.fileno())
+        if many and not syncfs(items[0][0].parent):
+            for tmp, _ in temps:
+                _fsync_path(tmp)
+            many = False
         if ready is not None:
             ready()
         for tmp, path in temps:
@@ -116,8 +152,19 @@ def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FIL
     except BaseException:
         _cleanup(tmp for tmp, _ in temps)
         raise
+    if many:
+        syncfs(items[0][0].parent)
+        return
     for folder in dict.fromkeys(path.parent for _, path in temps):
         fsync_dir(folder)
+
+
+def _fsync_path(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: Path, data: str | bytes, mode: int = FILE_MODE) -> None:

@@ -15,7 +15,7 @@ Display safety (what may reach a terminal) is ``text/display.py``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import MISSING, asdict, dataclass, field
+from dataclasses import MISSING, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,7 +41,8 @@ class Article:
     removed_controls: int = 0  # control characters dropped at import
 
     def to_record(self) -> dict[str, Any]:
-        rec = asdict(self)
+        rec = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        rec["meta"] = _copy_json(self.meta)
         rec["old_versions"] = list(self.old_versions)
         return rec
 
@@ -90,13 +91,16 @@ class Claim:
     updated: str = ""
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _CLAIM_FIELDS}  # scalars: no deep copy (asdict is 20x slower)
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> Claim:
         _valid(cls, rec)
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in rec.items() if k in known})
+
+
+_CLAIM_FIELDS = tuple(Claim.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,9 @@ class ArticleState:
     updated: str = ""
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"article_id": self.article_id, "annotator": self.annotator, "status": self.status,
+                "labels": {k: list(v) for k, v in self.labels.items()}, "n_claims": self.n_claims,
+                "updated": self.updated}
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> ArticleState:
@@ -137,6 +143,14 @@ class Progress:
     article: Article
     status: str
     n_claims: int
+
+
+def _copy_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy_json(v) for v in value]
+    return value
 
 
 # -- the shape of stored records -----------------------------------------------------------------

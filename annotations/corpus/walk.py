@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..models import NewArticle
+from ..progress import progress_bar
 from ..store import Store
 from ..text.display import escaped
 from .common import SUFFIXES, Bad, check_binary
@@ -209,7 +210,8 @@ def add_paths(store: Store, paths: Iterable[str | os.PathLike[str]], out: TextIO
         if art.removed_controls:
             print(f"note {art.source}: {_plural(art.removed_controls, 'control character', 'control characters')}"
                   " removed", file=err)
-    added = store.add_articles(result.articles) if result.articles else []
+    with progress_bar(err, "adding", len(result.articles)) as advance:
+        added = store.add_articles(result.articles, progress=advance) if result.articles else []
     counts = {"added": 0, "unchanged": 0, "new version": 0}
     stale = 0
     for res in added:

@@ -105,8 +105,9 @@ def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outc
         docs.setdefault(r.doc_id, []).append(r)
     rounds: list[list[NewArticle]] = []
     keep: set[int] = set()
+    stored = {a.id: a for a in store.articles()}  # one scan, not one bucket read per document
     for doc_id, group in docs.items():
-        article = store.article(doc_id)
+        article = stored.get(doc_id)
         if article is not None:
             known = {article.sha256, *article.old_versions}
             for r in group:

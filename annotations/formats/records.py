@@ -141,6 +141,7 @@ def make_claims(r: Record, schema: Schema | None) -> tuple[list[Claim], int]:
     with the same id keeps its own values for them."""
     types = _names(schema.claim_types) if schema is not None else None
     stances = _names(schema.stances) if schema is not None else None
+    by_lower = {t.lower(): t for t in types} if types is not None else None
     sha = r.sha
     out, defaulted = [], 0
     for i, c in enumerate(r.claims, 1):
@@ -156,10 +157,10 @@ def make_claims(r: Record, schema: Schema | None) -> tuple[list[Claim], int]:
         if not isinstance(ctype, str) or not ctype:
             raise Refused(f"{name}: no claim type (label)")
         ctype = ident(ctype, f"{name}: claim type")
-        if types is not None:
-            match = {t.lower(): t for t in types}.get(ctype.lower())
+        if by_lower is not None:
+            match = by_lower.get(ctype.lower())
             if match is None:
-                raise Refused(f"{name}: unknown claim type {ctype!r} (known: {', '.join(types)})")
+                raise Refused(f"{name}: unknown claim type {ctype!r} (known: {', '.join(types or [])})")
             ctype = match
         stance = c.get("stance")
         if stance is None:

@@ -38,7 +38,6 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -65,7 +64,7 @@ from ..models import (
 )
 from ..text.normalize import sha256_text
 from .buckets import BucketChange, Buckets, bucket_of
-from .counts import recount
+from .counts import recount, recount_many
 from .db import FreshTable, match, put
 from .files import copy_json, read_json_file
 from .fs import SUBFOLDERS, StoreFS
@@ -167,18 +166,24 @@ class Store:
     def _text_path(self, sha: str) -> Path:
         return self.root / "texts" / sha[:2] / f"{sha}.txt"
 
-    def add_articles(self, items: Iterable[NewArticle], actor: str = "claimtag") -> list[AddResult]:
+    def add_articles(self, items: Iterable[NewArticle], actor: str = "claimtag",
+                     progress: Callable[[int], None] | None = None) -> list[AddResult]:
+        """Add articles (or new versions of them): one change per bucket; ``progress(n)`` after each."""
         by_bucket: dict[str, list[tuple[NewArticle, str]]] = {}  # (article, its text's SHA-256)
         for item in items:
             by_bucket.setdefault(bucket_of(item.id), []).append((item, sha256_text(item.text)))
         results: list[AddResult] = []
+        todo: dict[str, list[tuple[NewArticle, str]]] = {}
         for bucket, group in sorted(by_bucket.items()):
             stored = {doc.get("id"): doc.get("sha256") for doc in self.buckets.table("corpus", bucket).all()}
             if all(stored.get(item.id) == sha for item, sha in group):
                 # all there already (`claimtag PATH` on every start): no lock, no write
                 results += [AddResult(item.id, "unchanged") for item, _ in group]
-                continue
-            self._write_texts([(item.text, sha) for item, sha in group])  # first: never a record without its text
+            else:
+                todo[bucket] = group
+        # texts first, all at once (one sync round): a record never points at a missing text
+        self._write_texts([(item.text, sha) for group in todo.values() for item, sha in group])
+        for bucket, group in todo.items():
             with self.buckets.change(bucket) as change:
                 corpus = change.table("corpus")
                 existing = {doc.get("id"): doc for doc in corpus.all()}
@@ -191,6 +196,8 @@ class Store:
                 corpus.insert_multiple(rec for aid, rec in changed.items() if aid not in existing)
                 for aid, rec in changed.items():
                     change.log(actor, "article.put", aid, _plain(existing.get(aid)), rec)
+            if progress is not None:
+                progress(len(group))
         return results
 
     def _merge_article(self, bucket: str, existing: dict, changed: dict, item: NewArticle, sha: str) -> AddResult:
@@ -319,8 +326,12 @@ class Store:
         for sc in states:
             by_bucket.setdefault(bucket_of(sc.article_id), ([], []))[1].append(sc)
         for bucket, (group, changes) in sorted(by_bucket.items()):
+            texts: dict[str, str] = {}
             for claim in group:
-                problem = span_problem(self.text(claim.text_sha256), claim.start, claim.end, claim.quote)
+                text = texts.get(claim.text_sha256)
+                if text is None:
+                    text = texts[claim.text_sha256] = self.text(claim.text_sha256)
+                problem = span_problem(text, claim.start, claim.end, claim.quote)
                 if problem:
                     raise StoreError(f"claim {claim.id}: {problem}")
             with self.buckets.change(bucket) as change:
@@ -346,9 +357,10 @@ class Store:
             before = docs.get(claim.id) if docs is not None else claims.get(match(id=claim.id))
             if before is not None and before.get("article_id") != claim.article_id:
                 raise StoreError(f"claim id {claim.id} is taken by a claim of article {before.get('article_id')}")
-            claim = replace(claim, created=(before.get("created") if before else None) or claim.created or stamp,
-                            updated=claim.updated if keep_times and claim.updated else stamp)
             record = claim.to_record()
+            record["created"] = (before.get("created") if before else None) or claim.created or stamp
+            record["updated"] = claim.updated if keep_times and claim.updated else stamp
+            claim = Claim(**record)
             pairs.append((before, record))
             saved.append(claim)
             touched.setdefault(claim.article_id, set()).add(claim.annotator)
@@ -356,8 +368,11 @@ class Store:
                 touched[claim.article_id].add(str(before.get("annotator")))
             change.log(claim.annotator, "claim.put", claim.id, _plain(before), record)
         cast(FreshTable, claims).put_many(pairs)
-        for aid, who in touched.items():
-            recount(claims, states, aid, who, stamp)
+        if len(touched) > 1:
+            recount_many(claims, states, touched, stamp)
+        else:
+            for aid, who in touched.items():
+                recount(claims, states, aid, who, stamp)
         return saved
 
     def delete_claim(self, article_id: str, claim_id: str, annotator: str) -> Claim | None:

@@ -3,10 +3,36 @@ status it implies (``models.status_after_claims``)."""
 
 from __future__ import annotations
 
-from tinydb.table import Table
+from typing import Any, cast
+
+from tinydb.table import Document, Table
 
 from ..models import ArticleState, status_after_claims
-from .db import match
+from .db import FreshTable, match
+
+
+def recount_many(claims: Table, states: Table, touched: dict[str, set[str]], stamp: str) -> None:
+    """``recount`` for many articles of one bucket: one pass over each table, one update of the states."""
+    counts: dict[tuple[str, str], int] = {}
+    for doc in claims.all():
+        aid = doc.get("article_id")
+        if aid in touched:
+            key = (aid, str(doc.get("annotator")))
+            counts[key] = counts.get(key, 0) + 1
+    found = {(d.get("article_id"), d.get("annotator")): d for d in states.all()}
+    pairs: list[tuple[Document | None, dict[str, Any]]] = []
+    for aid, annotators in touched.items():
+        for annotator in annotators:
+            n, old = counts.get((aid, annotator), 0), found.get((aid, annotator))
+            status = status_after_claims(old.get("status", "todo") if old else "todo", n)
+            if old is None:
+                if n:
+                    pairs.append((None, {**ArticleState(aid, annotator).to_record(), "n_claims": n, "status": status,
+                                         "updated": stamp}))
+            elif old.get("n_claims") != n or old.get("status") != status:
+                pairs.append((old, {**old, "n_claims": n, "status": status, "updated": stamp}))
+    if pairs:
+        cast(FreshTable, states).put_many(pairs)
 
 
 def recount(claims: Table, states: Table, article_id: str, annotators: set[str], stamp: str,

@@ -106,14 +106,16 @@ class FreshTable(Table):
 
     def put_many(self, pairs: list[tuple[Document | None, dict[str, Any]]]) -> None:
         """``put`` for many records in one update of the table (one copy of it, not one per record):
-        each ``(old document or None, record)`` replaces the old document or is inserted."""
+        each ``(old document or None, record)`` replaces the old document or is inserted. The records
+        are stored as they are (not copied): the caller hands them over."""
         def updater(table: dict[int, Any]) -> None:
             next_id = max(table, default=0) + 1
+            own = cast(_CopyOnWrite, table).own
             for old, record in pairs:
-                if old is None:
-                    table[next_id], next_id = record, next_id + 1
-                else:
-                    table[old.doc_id] = record
+                key = next_id if old is None else old.doc_id
+                next_id += old is None
+                dict.__setitem__(table, key, record)
+                own.add(key)
 
         self._update_table(updater)
 

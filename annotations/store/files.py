@@ -50,8 +50,15 @@ if TYPE_CHECKING:
 Tables = dict[str, dict[str, Any]]
 
 
+json_text = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), without making
+# an encoder per call (a third of an import's serialising time went there)
+
+
 def _doc_line(doc_id: str, doc: Any) -> bytes:
-    return f"  {json.dumps(doc_id)}: {json.dumps(doc, ensure_ascii=False)}".encode("utf-8")
+    current = _open_batch()
+    known = current.json.get(id(doc)) if current is not None else None
+    text = known[1] if known is not None and known[0] is doc else json_text(doc)
+    return f"  {json.dumps(doc_id)}: {text}".encode("utf-8")
 
 
 Lines = dict[str, dict[str, bytes]]  # {table: {doc_id: the document's line in the file, UTF-8}}
@@ -182,6 +189,15 @@ class _Batch:
     def __init__(self) -> None:
         self.pending: dict[Path, tuple[AtomicJSONStorage, Tables]] = {}  # writes waiting for the end
         self.seen: dict[Path, Tables | None] = {}  # files as read (once) in this batch
+        self.json: dict[int, tuple[Any, str]] = {}  # id(document) -> (document, its JSON): see remember_json
+
+
+def remember_json(doc: Any, text: str) -> None:
+    """``text`` is ``json.dumps(doc, ensure_ascii=False)`` (the change log made it): a write in this batch
+    uses it instead of serialising ``doc`` again. The document is held, so its id cannot be reused."""
+    current = _open_batch()
+    if current is not None:
+        current.json[id(doc)] = (doc, text)
 
 
 _local = threading.local()  # the batch open in this thread, if any

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import now_iso
+from .files import json_text, remember_json
 from .fs import StoreFS
 
 
@@ -56,8 +57,11 @@ class PendingLog:
     def add(self, annotator: str, op: str, key: str, before: Any, after: Any) -> None:
         user, uid = unix_user()
         entry = {"ts": now_iso(), "tx": self.tx, "bucket": self.bucket, "annotator": annotator, "user": user,
-                 "uid": uid, "pid": os.getpid(), "op": op, "key": key, "before": before, "after": after}
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+                 "uid": uid, "pid": os.getpid(), "op": op, "key": key}
+        after_json = json_text(after)
+        remember_json(after, after_json)  # the bucket file writes the same record: serialised once
+        line = (f"{json_text(entry)[:-1]}, \"before\": {json_text(before)}, "
+                f"\"after\": {after_json}}}\n").encode("utf-8")
         self.lines.setdefault(log_name(annotator), []).append(line)
 
     def write_intents(self, fs: StoreFS) -> None:
@@ -78,6 +82,7 @@ class PendingLog:
                 pass  # check settles an entry without a marker
 
 
+@cache
 def log_name(name: str) -> str:
     """A file name for an annotator's log: readable, and short enough for any file system
     (a long or odd name keeps 40 characters plus a hash of the whole name, so names never collide)."""

@@ -49,6 +49,9 @@ def _no_surrogate(text: str, what: str) -> str:
 
 def ident(value: Any, what: str, max_len: int = MAX_ID) -> str:
     """An id or name from a file, or ``RefusedInput``."""
+    if isinstance(value, str) and value.isascii() and value.isprintable() and 0 < len(value) <= max_len \
+            and value[0] != " " and value[-1] != " ":
+        return value  # the usual case, at import speed: printable ASCII has nothing to refuse
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise RefusedInput(f"{what} must be a string, not {type(value).__name__}")
     text = _no_surrogate(str(value), what).strip()
@@ -65,6 +68,8 @@ def line_text(value: Any, what: str) -> str:
     """Free text on one line from a file: control characters removed; not a string: refused."""
     if not isinstance(value, str):
         raise RefusedInput(f"{what} is not a string")
+    if value.isascii() and value.isprintable():
+        return value  # nothing to remove
     return strip_controls(normalize_text(_no_surrogate(value, what))[0])
 
 
