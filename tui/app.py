@@ -22,6 +22,7 @@ from . import keys
 from .messages import StoreChanged
 from .screens.list.screen import ArticleListScreen
 from .services import gc as idle_gc
+from .services import textual_fixes  # noqa: F401  (applied on import)
 from .services.store_watch import Signature, StoreWatcher, watcher_for
 
 if TYPE_CHECKING:
