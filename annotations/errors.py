@@ -25,6 +25,11 @@ class CorruptStoreFile(StoreError):
         self.path = path
 
 
+class StoreWriteError(StoreError):
+    """The store's files cannot be written (a full disk, a read-only folder, no permission): nothing
+    of the change was saved."""
+
+
 class BadRecord(StoreError):
     """A stored record of the wrong shape (a hand edit): named and left out, never a crash."""
 

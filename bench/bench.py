@@ -4,6 +4,8 @@ Sections run in order, each returning rows of (measure, figure, target/note):
 
 - ``bench_store.run``: the 10,000-article / 100,000-claim store (save latency, open +
   progress, export, memory, stock TinyDB for comparison);
+- ``bench_bulk.run``: ``claimtag add`` of 10,000 articles and ``import`` of 100,000 spans (fresh
+  processes), beside stock TinyDB's ``insert_multiple`` of the same records;
 - ``bench_app.run`` if ``bench/bench_app.py`` exists: the app's timings (first frame,
   key press latency). It gets the same arguments: ``run(workdir, log=...)`` and may
   return ``[]``. Add further sections to ``SECTIONS``.
@@ -33,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-SECTIONS = ("bench_store", "bench_app")  # modules in bench/ with run(workdir, log=..., **options)
+SECTIONS = ("bench_store", "bench_bulk", "bench_app")  # modules in bench/ with run(workdir, log=..., **options)
 
 
 def log(message: str) -> None:
@@ -78,7 +80,7 @@ def main(argv: list[str]) -> int:
                 continue
             section = workdir / name
             section.mkdir()
-            options = {"n_articles": 1_000} if small and name == "bench_store" else {}
+            options = {"n_articles": 1_000} if small and name in ("bench_store", "bench_bulk") else {}
             log(f"{name}: running")
             rows.extend(module.run(section, log=log, **options))
             figures.update({f"{name}.{k}": v for k, v in getattr(module, "FIGURES", {}).items()})

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..models import Article, ArticleState, Claim, claim_order, span_problem
-from ..store import Store
+from ..store import Store, bucket_of
 
 Record = dict[str, Any]
 
@@ -56,9 +56,12 @@ def select_units(store: Store, annotator: str | None = None, status: str | None 
     claims: dict[tuple[str, str], list[Claim]] = {}
     for c in store.all_claims(annotator):
         claims.setdefault((c.article_id, c.annotator), []).append(c)
+    unreadable = set(store.skipped)  # an article in an unreadable bucket is left out (named), not "stale"
     units: list[Unit] = []
     for pair in sorted(set(states) | set(claims)):
         doc_id, who = pair
+        if doc_id not in articles and ({f"corpus/{bucket_of(doc_id)}.json", f"corpus record {doc_id}"} & unreadable):
+            continue
         state = states.get(pair) or ArticleState(doc_id, who)
         if status is not None and state.status != status:
             continue

@@ -45,7 +45,7 @@ from typing import Any, TypeVar, cast
 from tinydb import where
 from tinydb.table import Document
 
-from ..errors import BadRecord, StoreError
+from ..errors import BadRecord, StoreError, StoreWriteError
 from ..fileio import atomic_write, atomic_write_many, read_regular
 from ..models import (
     STATUSES,
@@ -228,8 +228,8 @@ class Store:
         if todo:
             try:
                 atomic_write_many(todo.items(), self.fs.file_mode)
-            except PermissionError as exc:
-                raise StoreError(f"cannot write to the store: permission denied on {exc.filename}") from None
+            except OSError as exc:
+                raise StoreWriteError(f"cannot write to the store: {exc.filename}: {exc.strerror or exc}") from None
 
     def article(self, article_id: str) -> Article | None:
         """The article (None if the store has none, or only a record of the wrong shape: noted in ``skipped``)."""

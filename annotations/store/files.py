@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from tinydb.storages import Storage
 
-from ..errors import CorruptStoreFile
+from ..errors import CorruptStoreFile, StoreWriteError
 from ..fileio import FILE_MODE, NotARegularFile, atomic_write_many, read_regular
 
 if TYPE_CHECKING:
@@ -320,7 +320,11 @@ def write_together(items: list[tuple[AtomicJSONStorage, Tables]], read: Iterable
     for storage, _ in items:
         if storage.fs is not None:
             storage.fs.parent(storage.path)  # never write through a planted link
-    atomic_write_many([(storage.path, raw) for (storage, _), (raw, _) in zip(items, prepared)],
-                      fs.file_mode if fs else FILE_MODE, ready)
+    try:
+        atomic_write_many([(storage.path, raw) for (storage, _), (raw, _) in zip(items, prepared)],
+                          fs.file_mode if fs else FILE_MODE, ready)
+    except OSError as exc:  # a full disk, a read-only store: the store's fault, said as such
+        raise StoreWriteError(f"cannot write to the store: {exc.filename or items[0][0].path}: "
+                              f"{exc.strerror or exc}") from None
     for (storage, data), (raw, lines) in zip(items, prepared):
         storage.written(data, raw, lines)

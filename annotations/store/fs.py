@@ -20,7 +20,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreWriteError
 from ..fileio import open_regular, read_regular, write_fully
 
 SUBFOLDERS = ("corpus", "claims", "states", "texts", "log", "cache", "cache/sentences")
@@ -32,9 +32,9 @@ class UnsafeStore(StoreError):
 
 def _permission(exc: OSError, path: Path) -> StoreError:
     if isinstance(exc, PermissionError):
-        return StoreError(f"cannot write to the store: permission denied on {path} "
-                          "(a store shared by a group is made with: claimtag init --shared GROUP)")
-    return StoreError(f"cannot write to the store: {path}: {exc.strerror or exc}")
+        return StoreWriteError(f"cannot write to the store: permission denied on {path} "
+                               "(a store shared by a group is made with: claimtag init --shared GROUP)")
+    return StoreWriteError(f"cannot write to the store: {path}: {exc.strerror or exc}")
 
 
 class StoreFS:
@@ -92,6 +92,7 @@ class StoreFS:
             raise _permission(exc, path) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # appenders of one file in turn: the last byte is settled when read
+            self.own_mode(fd)
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data
@@ -102,6 +103,12 @@ class StoreFS:
             raise _permission(exc, path) from None
         finally:
             os.close(fd)
+
+    def own_mode(self, fd: int) -> None:
+        """Give a file this process created the store's mode (``open`` applied the umask to it)."""
+        st = os.fstat(fd)
+        if stat.S_IMODE(st.st_mode) != self.file_mode and st.st_uid == os.geteuid():
+            os.fchmod(fd, self.file_mode)
 
     def check_layout(self) -> None:
         """Refuse a store whose subfolders are links (checked when the store is opened)."""

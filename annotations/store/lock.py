@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreWriteError
 from ..fileio import open_regular
 
 LOCK_FILE = "claimtag-store.lock"
@@ -53,9 +54,12 @@ class _LockFile:
             if self.fd is None:
                 try:
                     self.fd = open_regular(self.path, os.O_RDWR | os.O_CREAT, self.mode)
+                    st = os.fstat(self.fd)
+                    if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != self.mode:
+                        os.fchmod(self.fd, self.mode)  # open() applied the umask
                 except PermissionError:
-                    raise StoreError(f"cannot write to the store: permission denied on {self.path} "
-                                     "(a store shared by a group is made with: claimtag init --shared GROUP)") from None
+                    raise StoreWriteError(f"cannot write to the store: permission denied on {self.path} "
+                                          "(a store shared by a group is made with: claimtag init --shared GROUP)") from None
             return self.fd
 
     def _still_named(self, fd: int) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from tui.services.gc import DEEP_AFTER_SETTLES, FULL_THRESHOLD, IDLE_SECONDS, IdleCollector
 
 
@@ -57,3 +59,52 @@ def test_start_and_stop_restore_pythons_settings():
     finally:
         idle.stop()
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def _alive(kind: type) -> int:
+    gc.unfreeze()
+    gc.collect()
+    n = sum(1 for o in gc.get_objects() if isinstance(o, kind))
+    gc.freeze()
+    return n
+
+
+@pytest.mark.anyio
+async def test_memory_levels_off_over_many_article_opens(seeded_store, schema):
+    """Issue 8: 150 opens took the app from 40 to 207 MB with no plateau (Textual's StylesCache
+    lru_cache kept every closed widget's lines; frozen cycles waited for a pause that never came)."""
+    from textual._styles_cache import StylesCache
+    from textual.strip import Strip
+
+    from tui.app import ClaimtagApp
+    from tui.screens.reader.screen import ReaderScreen
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    counts = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for i in range(36):
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ReaderScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            if i in (11, 35):
+                counts.append((_alive(StylesCache), _alive(Strip), _alive(ReaderScreen)))
+    (caches1, strips1, readers1), (caches2, strips2, readers2) = counts
+    assert readers2 <= 1, "closed reader screens are kept alive"
+    assert caches2 <= caches1 + 10 and strips2 <= strips1 + 300, counts
+
+
+def test_many_opens_without_a_pause_still_get_a_deep_collection(monkeypatch):
+    from tui.services.gc import DEEP_AT_THE_LATEST
+
+    calls = []
+    for name in ("collect", "freeze", "unfreeze"):
+        monkeypatch.setattr(gc, name, lambda *a, _n=name: calls.append(_n) or 0)
+    idle = IdleCollector(Clock())
+    for _ in range(DEEP_AT_THE_LATEST - 1):
+        idle.settle()
+    assert "unfreeze" not in calls
+    idle.settle()  # no pause came: the open itself collects the closed articles' cycles
+    assert calls[-3:] == ["unfreeze", "collect", "freeze"] and idle.settles == 0
