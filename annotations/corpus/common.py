@@ -45,7 +45,7 @@ def text_of(raw: str, empty: str = "empty file") -> tuple[str, int]:
 
 
 def clean_title(title: str) -> str:
-    title = " ".join(line_text(title, "title").split())
+    title = " ".join(normalize_text(line_text(title, "title"))[0].split())
     return title if len(title) <= TITLE_MAX else title[:TITLE_MAX - 1].rstrip() + "\u2026"
 
 

@@ -56,9 +56,13 @@ def is_safe(shown: str) -> bool:
     return UNSAFE.search(shown) is None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")  # not an undecodable byte (surrogateescape)
+
+
 def escaped(text: str) -> str:
     """A string for CLI output: unsafe characters (and undecodable bytes) as backslash escapes."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # from JSON "\ud800"
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # undecodable bytes
     if not _UNSAFE_ONE_LINE.search(text) and text.isprintable():
         return text
     return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)

@@ -6,7 +6,8 @@ every reader (``corpus/``, ``formats/records.py``) passes each field through her
   (``display.UNSAFE``), no lone surrogate, at most ``max_len`` characters. Refused otherwise: an id is
   never silently changed, or two files would name different articles the same.
 - ``line_text``: free text on one line (titles, targets, notes): control characters removed
-  (``display.strip_controls``), a lone surrogate refused.
+  (``display.strip_controls``), a lone surrogate refused; otherwise as given (not NFC-normalised:
+  an export imported back must be the same).
 - ``json_value``: nested values (``meta``): at most ``MAX_DEPTH`` levels and ``MAX_VALUES`` values in
   all (a YAML alias bomb expands to billions), strings cleaned like ``line_text`` but keeping line
   breaks, keys as strings, non-finite numbers as strings.
@@ -24,7 +25,7 @@ from typing import Any
 
 from ..errors import RefusedInput
 from .display import _UNSAFE_ONE_LINE, escaped, strip_controls
-from .normalize import normalize_text
+from .normalize import remove_controls
 
 MAX_DEPTH = 32
 MAX_VALUES = 10_000
@@ -70,11 +71,14 @@ def line_text(value: Any, what: str) -> str:
         raise RefusedInput(f"{what} is not a string")
     if value.isascii() and value.isprintable():
         return value  # nothing to remove
-    return strip_controls(normalize_text(_no_surrogate(value, what))[0])
+    # not NFC-normalised: an import must give back what it got; a TAB is a space on one line
+    return strip_controls(_no_surrogate(value, what)).replace("\t", " ")
 
 
 def _clean_str(value: str, what: str) -> str:
-    return normalize_text(_no_surrogate(value, what))[0]  # controls removed, line breaks kept
+    """Controls removed, line breaks kept (CR LF as LF), not NFC-normalised (see ``line_text``)."""
+    text = _no_surrogate(value, what)
+    return text if text.isascii() and text.isprintable() else remove_controls(text)
 
 
 def json_value(value: Any, what: str) -> Any:

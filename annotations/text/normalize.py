@@ -34,6 +34,11 @@ def normalize_text(raw: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", text), removed
 
 
+def remove_controls(text: str) -> str:
+    """The control characters ``normalize_text`` removes, removed (CR LF as LF); nothing else changed."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

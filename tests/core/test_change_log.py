@@ -109,7 +109,7 @@ def test_a_short_write_on_a_full_disk_is_an_error_not_a_half_line(seeded_store: 
     assert seeded_store.check() == []
 
 
-def test_check_reads_the_logs_of_a_killed_import(seeded_store: Store):
+def test_legacy_log_entries_are_not_taken_for_lost_changes(seeded_store: Store):
     """Entries of an old log without change ids (written before the change, no marker) are not taken for
     changes that happened: check does not report them as lost."""
     with open(log_path(seeded_store, "legacy"), "w", encoding="utf-8") as fh:
