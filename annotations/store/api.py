@@ -7,9 +7,9 @@ Layout (every file is JSON or text a person can read)::
     STORE/texts/<sh>/<sha256>.txt  article texts, content-addressed, never changed
     STORE/claims/<bb>.json         claims of all annotators (table "claims"), by bucket
     STORE/states/<bb>.json         per (article, annotator): status, labels, claim count
-    STORE/log/<annotator>.jsonl    append-only log of every change (before/after)
+    STORE/log/<annotator>.jsonl    append-only log of every change (before/after, UNIX user, applied)
     STORE/cache/sentences/<sha>.json  sentence offsets, derived, safe to delete
-    STORE/locks/                   lock files
+    STORE/claimtag-store.lock      the bucket locks (a POSIX record lock per bucket byte)
 
 An article's records live in bucket ``<bb>`` (two hex digits of a hash of its
 id, 256 buckets), so one save rewrites two small files, not the whole store.
@@ -21,34 +21,31 @@ per file); every read and write is a ``db.table(name, cache_size=0)`` operation.
 Those tables (``store_db.FreshTable``) keep no query cache and no next-id counter
 (both would go stale when another process writes) and the storage re-reads a file
 another process replaced. A change is one read-modify-write of a bucket's files
-under the bucket's lock (``locks/<bb>.lock``) in one ``batch()``: tables read and
-changed, the change appended to the log (fsynced), then the files replaced
-together (fsynced) before the call returns. A crash between the claims and the
-states file leaves stale claim counts: ``check(repair=True)`` recounts them.
+under the bucket's lock (``lock.py``) in one ``batch()``: tables read and
+changed, the change's log lines appended (fsynced), then the files replaced
+together (durable) before the call returns, then the log's "applied" marker.
+A crash between the claims and the states file leaves stale claim counts, one
+between the log and the files an entry without its marker: ``check(repair=True)``
+settles both. No link inside the store is followed (``fs.py``).
 Records handed out are copies: changing them never changes the store.
 """
 
 from __future__ import annotations
 
-import grp
-import json
 import os
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from tinydb import where
-from tinydb.table import Document
 
 from ..errors import BadRecord, StoreError, StoreWriteError
-from ..fileio import atomic_write, atomic_write_many, read_regular
+from ..fileio import atomic_write_many, read_regular
 from ..models import (
-    STATUSES,
     AddResult,
     Article,
     ArticleState,
@@ -57,61 +54,20 @@ from ..models import (
     Progress,
     StateChange,
     claim_order,
-    labels_problem,
     now_iso,
     record_problem,
     span_problem,
 )
 from ..text.normalize import sha256_text
 from .buckets import BucketChange, Buckets, bucket_of
-from .counts import recount, recount_many
-from .db import FreshTable, match, put
+from .counts import recount
+from .create import STORE_MARKER, STORE_SCHEMA_VERSION, create_store
+from .db import match, put
 from .files import copy_json, read_json_file
-from .fs import SUBFOLDERS, StoreFS
-from .lock import LOCK_FILE
+from .fs import StoreFS
+from .writes import plain, put_state, save_group, state_fields
 
 R = TypeVar("R")
-STORE_SCHEMA_VERSION = 1
-STORE_MARKER = "claimtag-store.json"
-
-
-def default_store_dir(project: Path | None = None) -> Path:
-    """``$CLAIMTAG_STORE``, else ``.claimtag/`` in the project folder (the current one)."""
-    env = os.environ.get("CLAIMTAG_STORE")
-    if env:
-        return Path(env)
-    return (project or Path.cwd()) / ".claimtag"
-
-
-def create_store(root: Path, group: str | None = None) -> None:
-    """Make a store folder. ``group``: shared by that UNIX group whatever each member's umask: the
-    folder is ``2770`` (setgid: every file inherits the group) and every file and folder the store
-    makes later gets the same mode (``fs.StoreFS``). Safe if several processes create it at once."""
-    if os.path.lexists(root) and not root.is_dir():
-        raise StoreError(f"store path {root} is not a folder")
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        if group is not None:
-            try:
-                gid = grp.getgrnam(group).gr_gid
-            except KeyError:
-                raise StoreError(f"no such UNIX group: {group}") from None
-            os.chown(root, -1, gid)
-            os.chmod(root, 0o2770)
-        fs = StoreFS(root)
-        for name in SUBFOLDERS:
-            fs.folder(name)
-        marker = root / STORE_MARKER
-        if not os.path.lexists(marker):
-            record = {"schema_version": STORE_SCHEMA_VERSION, "created": now_iso(),
-                      **({"shared_group": group} if group else {})}
-            atomic_write(marker, json.dumps(record, indent=2) + "\n", fs.file_mode)
-        lock = root / LOCK_FILE
-        if not os.path.lexists(lock):
-            os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, fs.file_mode))
-            os.chmod(lock, fs.file_mode)
-    except PermissionError as exc:
-        raise StoreError(f"cannot create the store at {root}: permission denied ({exc.filename})") from None
 
 
 class Store:
@@ -195,7 +151,7 @@ class Store:
                         put(corpus, existing[aid], rec)
                 corpus.insert_multiple(rec for aid, rec in changed.items() if aid not in existing)
                 for aid, rec in changed.items():
-                    change.log(actor, "article.put", aid, _plain(existing.get(aid)), rec)
+                    change.log(actor, "article.put", aid, plain(existing.get(aid)), rec)
             if progress is not None:
                 progress(len(group))
         return results
@@ -310,7 +266,7 @@ class Store:
         if problem:
             raise StoreError(f"claim {claim.id}: {problem}")
         with self.change(claim.article_id) as change:
-            return self._save_group(change, [claim], keep_times)[0]
+            return save_group(change, [claim], keep_times)[0]
 
     def save_many(self, claims: Sequence[Claim], states: Sequence[StateChange] = (), *, keep_times: bool = False,
                   progress: Callable[[int], None] | None = None) -> None:
@@ -319,7 +275,7 @@ class Store:
         it; a problem raises ``StoreError`` before its bucket is written (buckets written before stay).
         ``progress(n)``: called after each bucket with the number of claims and states it held."""
         for sc in states:
-            self._state_fields(sc.status, sc.labels)
+            state_fields(sc.status, sc.labels)
         by_bucket: dict[str, tuple[list[Claim], list[StateChange]]] = {}
         for claim in claims:
             by_bucket.setdefault(bucket_of(claim.article_id), ([], []))[0].append(claim)
@@ -335,45 +291,11 @@ class Store:
                 if problem:
                     raise StoreError(f"claim {claim.id}: {problem}")
             with self.buckets.change(bucket) as change:
-                self._save_group(change, group, keep_times)
+                save_group(change, group, keep_times)
                 for sc in changes:
-                    self._put_state(change, sc.article_id, sc.annotator, self._state_fields(sc.status, sc.labels))
+                    put_state(change, sc.article_id, sc.annotator, state_fields(sc.status, sc.labels))
             if progress is not None:
                 progress(len(group) + len(changes))
-
-    @staticmethod
-    def _save_group(change: BucketChange, group: Sequence[Claim], keep_times: bool) -> list[Claim]:
-        """Put claims of one bucket (inside its change); returns them as stored (times set)."""
-        claims, states = change.table("claims"), change.table("states")
-        docs = {d.get("id"): d for d in claims.all()} if len(group) > 1 else None  # one save: no index
-        start = datetime.now(timezone.utc)
-        stamp = start.isoformat(timespec="microseconds")
-        pairs: list[tuple[Document | None, dict[str, Any]]] = []
-        saved: list[Claim] = []
-        touched: dict[str, set[str]] = {}
-        for n, claim in enumerate(group):
-            # one time per claim, in order: claims on one span keep the order they were saved in
-            stamp = (start + timedelta(microseconds=n)).isoformat(timespec="microseconds") if n else stamp
-            before = docs.get(claim.id) if docs is not None else claims.get(match(id=claim.id))
-            if before is not None and before.get("article_id") != claim.article_id:
-                raise StoreError(f"claim id {claim.id} is taken by a claim of article {before.get('article_id')}")
-            record = claim.to_record()
-            record["created"] = (before.get("created") if before else None) or claim.created or stamp
-            record["updated"] = claim.updated if keep_times and claim.updated else stamp
-            claim = Claim(**record)
-            pairs.append((before, record))
-            saved.append(claim)
-            touched.setdefault(claim.article_id, set()).add(claim.annotator)
-            if before is not None:
-                touched[claim.article_id].add(str(before.get("annotator")))
-            change.log(claim.annotator, "claim.put", claim.id, _plain(before), record)
-        cast(FreshTable, claims).put_many(pairs)
-        if len(touched) > 1:
-            recount_many(claims, states, touched, stamp)
-        else:
-            for aid, who in touched.items():
-                recount(claims, states, aid, who, stamp)
-        return saved
 
     def delete_claim(self, article_id: str, claim_id: str, annotator: str) -> Claim | None:
         with self.change(article_id) as change:
@@ -383,7 +305,7 @@ class Store:
                 return None
             claims.remove(doc_ids=[before.doc_id])
             recount(claims, states, article_id, {str(before.get("annotator"))}, now_iso())
-            change.log(annotator, "claim.delete", claim_id, _plain(before), None)
+            change.log(annotator, "claim.delete", claim_id, plain(before), None)
         return Claim.from_record(before)
 
     # -- article states -----------------------------------------------------------------------
@@ -396,37 +318,10 @@ class Store:
 
     def set_state(self, article_id: str, annotator: str, *, status: str | None = None,
                   labels: dict[str, list[str]] | None = None) -> ArticleState:
-        fields = self._state_fields(status, labels)
+        fields = state_fields(status, labels)
         with self.change(article_id) as change:
-            record = self._put_state(change, article_id, annotator, fields)
+            record = put_state(change, article_id, annotator, fields)
         return _state_copy(record)
-
-    @staticmethod
-    def _state_fields(status: str | None, labels: dict[str, list[str]] | None) -> dict[str, Any]:
-        fields: dict[str, Any] = {}
-        if status is not None:
-            if status not in STATUSES:
-                raise StoreError(f"unknown status {status!r} (one of: {', '.join(STATUSES)})")
-            fields["status"] = status
-        if labels is not None:
-            if problem := labels_problem(labels):
-                raise StoreError(f"{problem}, not {labels!r}")
-            fields["labels"] = {k: list(v) for k, v in labels.items()}
-        return fields
-
-    @staticmethod
-    def _put_state(change: BucketChange, article_id: str, annotator: str, fields: dict[str, Any]) -> dict[str, Any]:
-        states = change.table("states")
-        before = states.get(match(article_id=article_id, annotator=annotator))
-        bad = before is not None and record_problem(ArticleState, before)
-        # a record of the wrong shape (a hand edit) is replaced whole; the log keeps what it was
-        record = ArticleState(article_id, annotator).to_record() if before is None or bad else copy_json(before)
-        if bad:
-            record["n_claims"] = change.table("claims").count(match(article_id=article_id, annotator=annotator))
-        record.update(fields, updated=now_iso())
-        put(states, before, record)
-        change.log(annotator, "state.put", f"{article_id}/{annotator}", _plain(before), record)
-        return record
 
     def states(self, annotator: str | None = None) -> list[ArticleState]:
         return self._records(ArticleState, (rec for rec in self.buckets.scan("states")
@@ -460,10 +355,6 @@ def _ident(doc: Any) -> str:
     if not isinstance(doc, dict):
         return "?"
     return str(doc.get("id") or f"{doc.get('article_id')}/{doc.get('annotator')}")[:60]
-
-
-def _plain(doc: Document | None) -> dict[str, Any] | None:
-    return None if doc is None else dict(doc)
 
 
 def _state_copy(rec: dict[str, Any]) -> ArticleState:
