@@ -98,7 +98,8 @@ def read_lines(path: Path, fmt: str, annotator: str | None, schema: Schema | Non
     return recs
 
 
-def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outcome) -> list[Record]:
+def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outcome,
+                         progress: Callable[[int], None] | None = None) -> list[Record]:
     """Add the articles the store lacks (old versions first); drop records whose text does not fit."""
     docs: dict[str, list[Record]] = {}
     for r in recs:
@@ -140,7 +141,8 @@ def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outc
                 rounds.append([])
             rounds[k].append(NewArticle(doc_id, title, str(path), r.text, r.meta or {}))
     for batch in rounds:  # each round adds one more version of the articles that have it
-        out.articles_added += sum(res.outcome == "added" for res in store.add_articles(batch, actor="import"))
+        out.articles_added += sum(res.outcome == "added" for res in store.add_articles(batch, actor="import",
+                                                                                       progress=progress))
     return [r for r in recs if id(r) in keep]
 
 
@@ -202,8 +204,17 @@ def run_import(store: Store, args: Namespace, schema: Schema | None = None, err:
         print(f"claimtag import: cannot read {escaped(str(path))}: {exc.strerror or exc}", file=err)
         return 2
     try:
-        with progress_bar(err, "importing", sum(len(r.made) + 1 for r in recs)) as advance:
-            recs = add_missing_articles(store, recs, path, out)
+        total = len(recs) + sum(len(r.made) + (r.status is not None or r.labels is not None) for r in recs)
+        with progress_bar(err, "importing", total) as advance:
+            added = [0]
+
+            def article_added(n: int) -> None:
+                added[0] += n
+                advance(n)
+
+            n_recs = len(recs)
+            recs = add_missing_articles(store, recs, path, out, article_added)
+            advance(n_recs - added[0])  # the records whose article the store had
             import_records(store, recs, path, out, advance)
     except StoreError as exc:  # the store cannot be written (read-only, full disk, locked): not the input's fault
         for line in out.refused:

@@ -59,7 +59,7 @@ def ident(value: Any, what: str, max_len: int = MAX_ID) -> str:
     if not text:
         raise RefusedInput(f"{what} is empty")
     if _UNSAFE_ONE_LINE.search(text):
-        raise RefusedInput(f"{what} {escaped(text)[:80]!r} contains control characters")
+        raise RefusedInput(f"{what} '{escaped(text)[:80]}' contains control characters")
     if len(text) > max_len:
         raise RefusedInput(f"{what} is longer than {max_len} characters")
     return text
