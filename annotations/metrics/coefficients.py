@@ -1,0 +1,114 @@
+"""Chance-corrected agreement coefficients, as published, in plain Python (no numpy at run time).
+
+Every function returns an ``Agreement``: the value, or ``None`` with the reason when it is not defined
+(one category only, fewer than two coders, no unit) - never NaN, never an exception for such input.
+``None`` in the data is a missing value, never a category (the NLTK #2865 trap).
+
+- ``cohen_kappa(a, b)``: two coders, nominal (Cohen 1960). Units where either is missing are dropped.
+- ``fleiss_kappa(units)``: each unit a list of the values its coders gave (Fleiss 1971); units with
+  fewer values than the most common count are dropped (Fleiss needs the same number of raters per unit).
+- ``krippendorff_alpha(units, metric)``: each unit a list of values (``None``: that coder gave none),
+  any number of coders, missing data allowed (Krippendorff 2011, "Computing Krippendorff's
+  Alpha-Reliability"), metric ``"nominal"`` or ``"interval"``. Units with fewer than two values do
+  not count (they are not pairable).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from itertools import permutations
+from typing import Any
+
+FEW_UNITS = 30  # under this many units a figure is printed with a warning
+
+
+@dataclass(frozen=True)
+class Agreement:
+    value: float | None
+    n_units: int
+    reason: str = ""  # why value is None (or a note on what was counted)
+    warnings: tuple[str, ...] = field(default=())
+
+    @staticmethod
+    def of(value: float | None, n_units: int, reason: str = "") -> Agreement:
+        warnings = (f"only {n_units} units compared (under {FEW_UNITS}): read it as a rough figure",) \
+            if value is not None and n_units < FEW_UNITS else ()
+        return Agreement(value, n_units, reason, warnings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": None if self.value is None else round(self.value, 6), "n_units": self.n_units,
+                "reason": self.reason, "warnings": list(self.warnings)}
+
+
+def _undefined(n: int, reason: str) -> Agreement:
+    return Agreement(None, n, reason)
+
+
+def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> Agreement:
+    if len(a) != len(b):
+        raise ValueError("the two coders' sequences differ in length")
+    pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
+    n = len(pairs)
+    if n == 0:
+        return _undefined(0, "no unit coded by both")
+    observed = sum(x == y for x, y in pairs) / n
+    ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
+    if expected == 1.0:
+        return _undefined(n, "both coders used one and the same category only: kappa is not defined")
+    return Agreement.of((observed - expected) / (1 - expected), n)
+
+
+def fleiss_kappa(units: Sequence[Sequence[Hashable | None]]) -> Agreement:
+    rated = [[v for v in unit if v is not None] for unit in units]
+    sizes = Counter(len(r) for r in rated if len(r) >= 2)
+    if not sizes:
+        return _undefined(0, "no unit with two or more ratings")
+    m = sizes.most_common(1)[0][0]
+    kept = [r for r in rated if len(r) == m]
+    dropped = len([r for r in rated if r]) - len(kept)
+    n = len(kept)
+    counts = [Counter(r) for r in kept]
+    cats = set().union(*counts)
+    p_j = {c: sum(cnt[c] for cnt in counts) / (n * m) for c in cats}
+    p_i = [(sum(v * v for v in cnt.values()) - m) / (m * (m - 1)) for cnt in counts]
+    p_bar = sum(p_i) / n
+    p_e = sum(p * p for p in p_j.values())
+    note = f"{dropped} unit(s) with another number of raters than {m} left out" if dropped else ""
+    if p_e == 1.0:
+        return _undefined(n, "every rating is one and the same category: kappa is not defined")
+    return Agreement.of((p_bar - p_e) / (1 - p_e), n, note)
+
+
+def krippendorff_alpha(units: Sequence[Sequence[Any]], metric: str = "nominal") -> Agreement:
+    if metric not in ("nominal", "interval"):
+        raise ValueError(f"unknown metric {metric!r} (nominal or interval)")
+    pairable = [[v for v in unit if v is not None] for unit in units]
+    pairable = [u for u in pairable if len(u) >= 2]
+    if not pairable:
+        return _undefined(0, "no unit with two or more values")
+    coincidence: Counter[tuple[Any, Any]] = Counter()
+    for u in pairable:
+        weight = 1 / (len(u) - 1)
+        for i, j in permutations(range(len(u)), 2):
+            coincidence[(u[i], u[j])] += weight
+    n_c: Counter[Any] = Counter()
+    for (c, _), w in coincidence.items():
+        n_c[c] += w
+    total = sum(n_c.values())
+    if len(n_c) < 2:
+        return _undefined(len(pairable), "every value is one and the same: alpha is not defined")
+
+    def delta(c: Any, k: Any) -> float:
+        if metric == "nominal":
+            return 0.0 if c == k else 1.0
+        return float(c - k) ** 2
+
+    d_o = sum(w * delta(c, k) for (c, k), w in coincidence.items()) / total
+    values = list(n_c)
+    d_e = sum(n_c[c] * n_c[k] * delta(c, k) for c in values for k in values) / (total * (total - 1))
+    if d_e == 0:
+        return _undefined(len(pairable), "no expected disagreement: alpha is not defined")
+    return Agreement.of(1 - d_o / d_e, len(pairable))
