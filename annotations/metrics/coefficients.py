@@ -89,14 +89,14 @@ def krippendorff_alpha(units: Sequence[Sequence[Any]], metric: str = "nominal") 
     pairable = [u for u in pairable if len(u) >= 2]
     if not pairable:
         return _undefined(0, "no unit with two or more values")
-    coincidence: Counter[tuple[Any, Any]] = Counter()
+    coincidence: dict[tuple[Any, Any], float] = {}
     for u in pairable:
         weight = 1 / (len(u) - 1)
         for i, j in permutations(range(len(u)), 2):
-            coincidence[(u[i], u[j])] += weight
-    n_c: Counter[Any] = Counter()
+            coincidence[(u[i], u[j])] = coincidence.get((u[i], u[j]), 0.0) + weight
+    n_c: dict[Any, float] = {}
     for (c, _), w in coincidence.items():
-        n_c[c] += w
+        n_c[c] = n_c.get(c, 0.0) + w
     total = sum(n_c.values())
     if len(n_c) < 2:
         return _undefined(len(pairable), "every value is one and the same: alpha is not defined")
