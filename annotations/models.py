@@ -184,16 +184,26 @@ def record_problem(cls: type, rec: Any) -> str | None:
     None if it is. Every reader of the store checks this before building the record."""
     if not isinstance(rec, dict):
         return "not a JSON object"
-    fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
-    for name, (test, what) in _SHAPES[cls.__name__].items():
-        if name not in rec:
-            f = fields[name]
-            if f.default is MISSING and f.default_factory is MISSING:
+    for name, test, what, required in _COMPILED[cls.__name__]:
+        value = rec.get(name, _ABSENT)
+        if value is _ABSENT:
+            if required:
                 return f"missing field {name}"
-            continue
-        if not test(rec[name]):
+        elif test is _text:
+            if value.__class__ is not str:  # the common case, without a call: every scan checks every field
+                return f"field {name} is not {what}"
+        elif not test(value):
             return f"field {name} is not {what}"
     return None
+
+
+_ABSENT = object()
+_COMPILED = {
+    cls.__name__: tuple((name, test, what, cls.__dataclass_fields__[name].default is MISSING
+                         and cls.__dataclass_fields__[name].default_factory is MISSING)
+                        for name, (test, what) in _SHAPES[cls.__name__].items())
+    for cls in (Article, Claim, ArticleState)
+}
 
 
 def _valid(cls: type, rec: Any) -> None:

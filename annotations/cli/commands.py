@@ -20,7 +20,7 @@ from ..store import STORE_MARKER, Store, default_store_dir
 from ..text.display import escaped
 from ..text.fields import MAX_NAME, ident
 
-SUBCOMMANDS = ("init", "add", "export", "import", "stats", "check")
+SUBCOMMANDS = ("init", "add", "export", "import", "stats", "agree", "check")
 _OPENED: list[Store] = []  # stores a command opened: what their reads skipped is said at the end
 
 
@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="progress and label counts")
     _common(p)
     p.add_argument("--annotator", default=None, help="only this annotator's progress and claims")
+
+    p = sub.add_parser("agree", help="agreement between annotators: spans, labels of claims, article labels")
+    _common(p)
+    p.add_argument("--annotator", action="append", default=None,
+                   help="compare only these annotators (repeat the option); default: everyone")
+    p.add_argument("--json", action="store_true", help="the figures as JSON, for scripts")
 
     p = sub.add_parser("check", help="verify every store file and claim offset")
     _common(p)
@@ -163,6 +169,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run_import(open_store(args), args, schema=load_schema_for(args))
 
 
+def cmd_agree(args: argparse.Namespace) -> int:
+    from .agree import print_agreement
+
+    return print_agreement(open_store(args), args.annotator, as_json=args.json)
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from .stats import print_stats
 
@@ -189,7 +201,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "init": cmd_init, "add": cmd_add, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "check": cmd_check,
+    "init": cmd_init, "add": cmd_add, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "agree": cmd_agree, "check": cmd_check,
 }
 
 

@@ -1,0 +1,159 @@
+"""The store's agreement figures (``claimtag agree``), in three families never mixed into one number:
+
+1. spans: pairwise F1 per annotator pair, exact offsets and overlap, and overlap F1 per claim type;
+2. labels of matched claims (stance, type, target): Cohen's kappa per pair, Fleiss' kappa (units every
+   annotator has a claim in), Krippendorff's alpha (nominal, missing data allowed) - only on claims
+   matched across annotators (``spans.match_claims``);
+3. article labels, per label set: Cohen's kappa per pair, Krippendorff's alpha.
+
+What counts (said in the output): an article an annotator never opened (no state beyond "todo" and no
+claim) is not data for them; only the current text of an article is compared (claims left on an older
+text are not); span F1 is pooled over articles (sums of matches and claims), not an average of
+per-article scores; an unset article label of an opened article is a missing value, not a category; a
+multi-choice label set's values are compared as one set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from ..models import Claim
+from ..store import Store
+from .coefficients import Agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
+from .spans import SpanCounts, best_match, exact_matches, match_claims
+
+CLAIM_FIELDS = ("stance", "type", "target")
+TREATMENT = ("an article an annotator never opened is not data; only current texts are compared; span F1 is "
+             "pooled over articles (not a mean of per-article scores); labels of claims are compared only on "
+             "claims matched by overlap; an unset article label is missing, not a category")
+
+
+@dataclass
+class PairSpans:
+    pair: tuple[str, str]
+    articles: int
+    exact: SpanCounts = field(default_factory=SpanCounts)
+    overlap: SpanCounts = field(default_factory=SpanCounts)
+    by_type: dict[str, SpanCounts] = field(default_factory=dict)
+
+
+@dataclass
+class AgreementReport:
+    annotators: list[str]
+    articles_compared: int  # opened by two or more annotators
+    spans: list[PairSpans]
+    claim_labels: dict[str, dict[str, Agreement]]  # field -> {"A/B": kappa, "fleiss": ..., "alpha": ...}
+    article_labels: dict[str, dict[str, Agreement]]  # label set -> {"A/B": kappa, "alpha": ...}
+    treatment: str = TREATMENT
+
+    def to_json(self) -> dict[str, Any]:
+        def span_row(p: PairSpans) -> dict[str, Any]:
+            def counts(c: SpanCounts) -> dict[str, Any]:
+                return {"f1": None if c.f1 is None else round(c.f1, 6), "matched": c.matched,
+                        "claims": [c.n_a, c.n_b]}
+            return {"pair": list(p.pair), "articles": p.articles, "exact": counts(p.exact),
+                    "overlap": counts(p.overlap), "by_type": {t: counts(c) for t, c in sorted(p.by_type.items())}}
+        return {"annotators": self.annotators, "articles_compared": self.articles_compared,
+                "treatment": self.treatment, "spans": [span_row(p) for p in self.spans],
+                "claim_labels": {f: {k: a.to_json() for k, a in v.items()} for f, v in self.claim_labels.items()},
+                "article_labels": {f: {k: a.to_json() for k, a in v.items()} for f, v in self.article_labels.items()}}
+
+
+def _opened(store: Store, annotators: Sequence[str] | None) -> dict[str, dict[str, Any]]:
+    """article id -> {annotator: state} for the annotators who opened it (not data otherwise)."""
+    out: dict[str, dict[str, Any]] = {}
+    for s in store.states():
+        if annotators and s.annotator not in annotators:
+            continue
+        if s.status != "todo" or s.n_claims or s.labels:
+            out.setdefault(s.article_id, {})[s.annotator] = s
+    return out
+
+
+def agreement(store: Store, annotators: Sequence[str] | None = None) -> AgreementReport:
+    opened = _opened(store, annotators)
+    current = {a.id: a.sha256 for a in store.articles()}
+    claims: dict[tuple[str, str], list[Claim]] = {}
+    for c in store.all_claims():
+        if c.annotator in opened.get(c.article_id, {}) and current.get(c.article_id) == c.text_sha256:
+            claims.setdefault((c.article_id, c.annotator), []).append(c)
+    shared = {aid: states for aid, states in opened.items() if len(states) >= 2 and aid in current}
+    names = sorted({who for states in shared.values() for who in states})
+    pairs: dict[tuple[str, str], PairSpans] = {}
+    label_pairs: dict[str, dict[tuple[str, str], tuple[list[Any], list[Any]]]] = {f: {} for f in CLAIM_FIELDS}
+    units: dict[str, list[list[Any]]] = {f: [] for f in CLAIM_FIELDS}
+    for aid, states in sorted(shared.items()):
+        who = sorted(states)
+        for x, y in combinations(who, 2):
+            a, b = claims.get((aid, x), []), claims.get((aid, y), [])
+            ps = pairs.setdefault((x, y), PairSpans((x, y), 0))
+            ps.articles += 1
+            ps.exact.add(exact_matches(a, b), len(a), len(b))
+            matched = match_claims(a, b)
+            ps.overlap.add(len(matched), len(a), len(b))
+            for t in {c.type for c in a} | {c.type for c in b}:
+                ta, tb = [c for c in a if c.type == t], [c for c in b if c.type == t]
+                ps.by_type.setdefault(t, SpanCounts()).add(len(match_claims(ta, tb)), len(ta), len(tb))
+            for f in CLAIM_FIELDS:
+                la, lb = label_pairs[f].setdefault((x, y), ([], []))
+                for ca, cb in matched:
+                    la.append(getattr(ca, f))
+                    lb.append(getattr(cb, f))
+        for unit in _claim_units(who, claims, aid):
+            for f in CLAIM_FIELDS:
+                units[f].append([None if c is None else getattr(c, f) for c in unit])
+    claim_labels: dict[str, dict[str, Agreement]] = {}
+    for f in CLAIM_FIELDS:
+        row = {f"{x}/{y}": cohen_kappa(la, lb) for (x, y), (la, lb) in sorted(label_pairs[f].items())}
+        full = [u for u in units[f] if all(v is not None for v in u)]
+        row["fleiss"] = fleiss_kappa(full) if len(names) >= 2 else Agreement(None, 0, "fewer than two annotators")
+        row["alpha"] = krippendorff_alpha(units[f], "nominal")
+        claim_labels[f] = row
+    return AgreementReport(names, len(shared), [pairs[k] for k in sorted(pairs)], claim_labels,
+                           _article_labels(shared))
+
+
+def _claim_units(who: list[str], claims: dict[tuple[str, str], list[Claim]], aid: str) -> list[list[Claim | None]]:
+    """Units of matched claims across all annotators of one article: each claim of the first annotator
+    who has one, with every other annotator's claim matched to it (None: no matching claim)."""
+    out: list[list[Claim | None]] = []
+    taken: dict[str, set[str]] = {w: set() for w in who}
+    for i, pivot in enumerate(who):
+        for c in claims.get((aid, pivot), []):
+            if c.id in taken[pivot]:
+                continue
+            unit: list[Claim | None] = [None] * len(who)
+            unit[i] = c
+            taken[pivot].add(c.id)
+            for j, other in enumerate(who):
+                if j == i:
+                    continue
+                best = best_match(c, [o for o in claims.get((aid, other), []) if o.id not in taken[other]])
+                if best is not None:
+                    unit[j] = best
+                    taken[other].add(best.id)
+            if sum(v is not None for v in unit) >= 2:
+                out.append(unit)
+    return out
+
+
+def _article_labels(shared: dict[str, dict[str, Any]]) -> dict[str, dict[str, Agreement]]:
+    sets = sorted({name for states in shared.values() for s in states.values() for name in s.labels})
+    names = sorted({who for states in shared.values() for who in states})
+    out: dict[str, dict[str, Agreement]] = {}
+    for label_set in sets:
+        def value(aid: str, who: str) -> Any:
+            s = shared[aid].get(who)
+            vals = s.labels.get(label_set) if s is not None else None
+            return "|".join(sorted(vals)) if vals else None
+        row: dict[str, Agreement] = {}
+        for x, y in combinations(names, 2):
+            aids = [aid for aid in sorted(shared) if x in shared[aid] and y in shared[aid]]
+            if aids:
+                row[f"{x}/{y}"] = cohen_kappa([value(a, x) for a in aids], [value(a, y) for a in aids])
+        row["alpha"] = krippendorff_alpha([[value(aid, w) for w in names] for aid in sorted(shared)], "nominal")
+        out[label_set] = row
+    return out

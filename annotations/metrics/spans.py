@@ -1,0 +1,68 @@
+"""Claims of two annotators on one text, compared: which claims are "the same claim" (matched), and
+span F1 (exact offsets; overlap).
+
+Matching is one-to-one by overlap, largest overlap first (ties: the nearer starts, then text order):
+two variants of one claim with different boundaries are one unit, not two disagreements (scoring only
+exact-offset matches makes label agreement look better than it is, since the hard cases drop out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..models import Claim, claim_order
+
+
+def match_claims(a: Sequence[Claim], b: Sequence[Claim]) -> list[tuple[Claim, Claim]]:
+    """One-to-one pairs of overlapping claims of ``a`` and ``b`` (same text), in text order of ``a``."""
+    candidates = []
+    for i, x in enumerate(a):
+        xs, xe = x.start, x.end
+        for j, y in enumerate(b):
+            o = (xe if xe < y.end else y.end) - (xs if xs > y.start else y.start)
+            if o > 0:
+                candidates.append((-o, abs(xs - y.start), i, j))
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for _, _, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((a[i], b[j]))
+    pairs.sort(key=lambda p: claim_order(p[0]))
+    return pairs
+
+
+def best_match(claim: Claim, others: Sequence[Claim]) -> Claim | None:
+    """The claim of ``others`` overlapping ``claim`` most (ties: the nearer start), or None."""
+    found = match_claims([claim], others)
+    return found[0][1] if found else None
+
+
+@dataclass
+class SpanCounts:
+    """Counts pooled over articles: F1 = 2 * matched / (claims of A + claims of B)."""
+
+    matched: int = 0
+    n_a: int = 0
+    n_b: int = 0
+
+    def add(self, matched: int, n_a: int, n_b: int) -> None:
+        self.matched += matched
+        self.n_a += n_a
+        self.n_b += n_b
+
+    @property
+    def f1(self) -> float | None:
+        total = self.n_a + self.n_b
+        return 2 * self.matched / total if total else None
+
+
+def exact_matches(a: Sequence[Claim], b: Sequence[Claim]) -> int:
+    """Claims with the same offsets on both sides (one-to-one)."""
+    left = {(c.start, c.end) for c in a}
+    right = {(c.start, c.end) for c in b}
+    return len(left & right)

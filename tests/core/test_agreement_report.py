@@ -1,0 +1,76 @@
+"""``claimtag agree`` on a store whose figures are worked out by hand (issue 9, agreement part)."""
+
+from __future__ import annotations
+
+import json
+
+from annotations.cli import main
+from annotations.metrics.report import agreement
+from annotations.metrics.spans import match_claims
+from annotations.models import Claim, NewArticle
+from annotations.store import Store
+
+TEXT = "".join(chr(ord("a") + i % 26) for i in range(80))
+
+
+def put(store: Store, aid: str, who: str, start: int, end: int, ctype: str = "fact", stance: str = "favor") -> Claim:
+    art = store.article(aid)
+    return store.save_claim(Claim(Store.new_claim_id(), aid, art.sha256, start, end, TEXT[start:end], ctype, stance,
+                                  "Chinese AI", who))
+
+
+def hand_store(tmp_path) -> Store:
+    store = Store(tmp_path / "store")
+    store.add_articles([NewArticle("a1", "A1", "a1.txt", TEXT, {}), NewArticle("a2", "A2", "a2.txt", TEXT, {})])
+    put(store, "a1", "alice", 0, 10)
+    put(store, "a1", "alice", 20, 30, "opinion", "against")
+    put(store, "a1", "bob", 0, 10)
+    put(store, "a1", "bob", 22, 30, "opinion", "favor")  # the same claim, other boundary and stance
+    put(store, "a1", "bob", 40, 50)  # only bob
+    put(store, "a2", "bob", 0, 5)  # alice never opened a2: not data
+    store.set_state("a1", "carol", status="todo")  # carol never opened anything
+    store.set_state("a1", "alice", labels={"stance": ["favor"]})
+    store.set_state("a1", "bob", labels={"stance": ["favor"]})
+    return store
+
+
+def test_figures_worked_out_by_hand(tmp_path):
+    report = agreement(hand_store(tmp_path))
+    assert report.annotators == ["alice", "bob"] and report.articles_compared == 1
+    (pair,) = report.spans
+    assert pair.exact.f1 == 2 * 1 / (2 + 3) and pair.overlap.f1 == 2 * 2 / (2 + 3)
+    assert pair.by_type["fact"].f1 == 2 * 1 / (1 + 2) and pair.by_type["opinion"].f1 == 1.0
+    stance = report.claim_labels["stance"]["alice/bob"]
+    assert stance.n_units == 2 and stance.value == 0.0  # (favor, favor), (against, favor)
+    assert report.claim_labels["type"]["alice/bob"].value == 1.0
+    assert report.claim_labels["target"]["alice/bob"].value is None  # one target only: a reason, not NaN
+    assert report.article_labels["stance"]["alice/bob"].value is None
+
+
+def test_overlapping_variants_are_matched_one_to_one():
+    def c(cid: str, s: int, e: int) -> Claim:
+        return Claim(cid, "a", "h", s, e, TEXT[s:e], "fact", "favor", "t", "x")
+    a = [c("a1", 0, 10), c("a2", 12, 20)]
+    b = [c("b1", 2, 18), c("b2", 0, 9)]
+    assert [(x.id, y.id) for x, y in match_claims(a, b)] == [("a1", "b2"), ("a2", "b1")]
+
+
+def test_the_command_prints_tables_and_json(tmp_path, capsys):
+    store = hand_store(tmp_path)
+    assert main(["agree", "--store", str(store.root)]) == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    assert "0.400" in out and "0.800" in out and "not data" in flat and "fewer than 30" in flat
+    assert main(["agree", "--store", str(store.root), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["spans"][0]["overlap"] == {"f1": 0.8, "matched": 2, "claims": [2, 3]}
+    assert data["claim_labels"]["target"]["alice/bob"]["value"] is None
+    assert data["claim_labels"]["stance"]["alice/bob"]["warnings"]
+
+
+def test_one_annotator_is_a_sentence_not_a_crash(tmp_path, capsys):
+    store = Store(tmp_path / "store")
+    store.add_articles([NewArticle("a1", "A1", "a1.txt", TEXT, {})])
+    put(store, "a1", "alice", 0, 10)
+    assert main(["agree", "--store", str(store.root)]) == 0
+    assert "no article was opened by two or more annotators" in capsys.readouterr().out
