@@ -184,6 +184,17 @@ def record_problem(cls: type, rec: Any) -> str | None:
     None if it is. Every reader of the store checks this before building the record."""
     if not isinstance(rec, dict):
         return "not a JSON object"
+    names, types, counts, rest = _FAST[cls.__name__]
+    if tuple(map(type, map(rec.get, names))) == types and all(rec[n] >= 0 for n in counts):
+        # every string and count field present with its type (one C-level pass): check only the others
+        for name, test, what, required in rest:
+            value = rec.get(name, _ABSENT)
+            if value is _ABSENT:
+                if required:
+                    return f"missing field {name}"
+            elif not test(value):
+                return f"field {name} is not {what}"
+        return None
     for name, test, what, required in _COMPILED[cls.__name__]:
         value = rec.get(name, _ABSENT)
         if value is _ABSENT:
@@ -203,6 +214,13 @@ _COMPILED = {
                          and cls.__dataclass_fields__[name].default_factory is MISSING)
                         for name, (test, what) in _SHAPES[cls.__name__].items())
     for cls in (Article, Claim, ArticleState)
+}
+_FAST = {  # class -> (str/count fields, their types, count fields, the other fields as in _COMPILED)
+    key: (tuple(n for n, t, _, _ in rows if t in (_text, _count)),
+          tuple(str if t is _text else int for _, t, _, _ in rows if t in (_text, _count)),
+          tuple(n for n, t, _, _ in rows if t is _count),
+          tuple(r for r in rows if r[1] not in (_text, _count)))
+    for key, rows in _COMPILED.items()
 }
 
 
