@@ -23,7 +23,7 @@ from typing import Any
 from ..models import Claim
 from ..store import Store
 from .coefficients import Agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
-from .spans import SpanCounts, best_match, exact_matches, match_claims
+from .spans import SpanCounts, exact_matches, match_claims
 
 CLAIM_FIELDS = ("stance", "type", "target")
 TREATMENT = ("an article an annotator never opened is not data; only current texts are compared; span F1 is "
@@ -87,22 +87,26 @@ def agreement(store: Store, annotators: Sequence[str] | None = None) -> Agreemen
     units: dict[str, list[list[Any]]] = {f: [] for f in CLAIM_FIELDS}
     for aid, states in sorted(shared.items()):
         who = sorted(states)
+        matchings: list[list[tuple[Claim, Claim]]] = []
         for x, y in combinations(who, 2):
             a, b = claims.get((aid, x), []), claims.get((aid, y), [])
             ps = pairs.setdefault((x, y), PairSpans((x, y), 0))
             ps.articles += 1
             ps.exact.add(exact_matches(a, b), len(a), len(b))
             matched = match_claims(a, b)
+            matchings.append(matched)
             ps.overlap.add(len(matched), len(a), len(b))
-            for t in {c.type for c in a} | {c.type for c in b}:
+            types = {c.type for c in a} | {c.type for c in b}
+            for t in types:
                 ta, tb = [c for c in a if c.type == t], [c for c in b if c.type == t]
-                ps.by_type.setdefault(t, SpanCounts()).add(len(match_claims(ta, tb)), len(ta), len(tb))
+                n = len(matched) if len(types) == 1 else len(match_claims(ta, tb))
+                ps.by_type.setdefault(t, SpanCounts()).add(n, len(ta), len(tb))
             for f in CLAIM_FIELDS:
                 la, lb = label_pairs[f].setdefault((x, y), ([], []))
                 for ca, cb in matched:
                     la.append(getattr(ca, f))
                     lb.append(getattr(cb, f))
-        for unit in _claim_units(who, claims, aid):
+        for unit in _claim_units(who, claims, aid, matchings):
             for f in CLAIM_FIELDS:
                 units[f].append([None if c is None else getattr(c, f) for c in unit])
     claim_labels: dict[str, dict[str, Agreement]] = {}
@@ -116,28 +120,30 @@ def agreement(store: Store, annotators: Sequence[str] | None = None) -> Agreemen
                            _article_labels(shared))
 
 
-def _claim_units(who: list[str], claims: dict[tuple[str, str], list[Claim]], aid: str) -> list[list[Claim | None]]:
-    """Units of matched claims across all annotators of one article: each claim of the first annotator
-    who has one, with every other annotator's claim matched to it (None: no matching claim)."""
-    out: list[list[Claim | None]] = []
-    taken: dict[str, set[str]] = {w: set() for w in who}
-    for i, pivot in enumerate(who):
-        for c in claims.get((aid, pivot), []):
-            if c.id in taken[pivot]:
-                continue
-            unit: list[Claim | None] = [None] * len(who)
-            unit[i] = c
-            taken[pivot].add(c.id)
-            for j, other in enumerate(who):
-                if j == i:
-                    continue
-                best = best_match(c, [o for o in claims.get((aid, other), []) if o.id not in taken[other]])
-                if best is not None:
-                    unit[j] = best
-                    taken[other].add(best.id)
-            if sum(v is not None for v in unit) >= 2:
-                out.append(unit)
-    return out
+def _claim_units(who: list[str], claims: dict[tuple[str, str], list[Claim]], aid: str,
+                 matched: list[list[tuple[Claim, Claim]]]) -> list[list[Claim | None]]:
+    """Units of one claim across all annotators of one article: claims joined by the pairwise matches
+    (``matched``: every pair's ``match_claims``), one claim per annotator (None: no matching claim);
+    a unit needs two annotators' claims."""
+    parent: dict[str, str] = {}
+
+    def root(cid: str) -> str:
+        while parent.get(cid, cid) != cid:
+            cid = parent[cid]
+        return cid
+
+    for pairs in matched:
+        for a, b in pairs:
+            ra, rb = root(a.id), root(b.id)
+            if ra != rb:
+                parent[rb] = ra
+    groups: dict[str, list[Claim | None]] = {}
+    for i, w in enumerate(who):
+        for c in claims.get((aid, w), []):
+            unit = groups.setdefault(root(c.id), [None] * len(who))
+            if unit[i] is None:
+                unit[i] = c
+    return [u for u in groups.values() if sum(c is not None for c in u) >= 2]
 
 
 def _article_labels(shared: dict[str, dict[str, Any]]) -> dict[str, dict[str, Agreement]]:
