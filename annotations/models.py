@@ -96,11 +96,14 @@ class Claim:
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> Claim:
         _valid(cls, rec)
+        if rec.keys() == _CLAIM_FIELD_SET:  # a stored claim as this version writes it: no filtering
+            return cls(**rec)
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in rec.items() if k in known})
 
 
 _CLAIM_FIELDS = tuple(Claim.__dataclass_fields__)
+_CLAIM_FIELD_SET = frozenset(_CLAIM_FIELDS)
 
 
 @dataclass(frozen=True)
