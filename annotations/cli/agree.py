@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..metrics.coefficients import Agreement
+from ..metrics.coefficients import ONE_CATEGORY, Agreement
 from ..metrics.report import AgreementReport, agreement
 from ..store import Store
 from .stats import shown
@@ -22,7 +22,8 @@ from .stats import shown
 def _figure(a: Agreement) -> Text:
     if a.value is None:
         return Text(f"- ({a.reason})", style="dim")
-    return Text(f"{a.value:.3f}" + (" !" if a.warnings else ""), style="yellow" if a.warnings else "")
+    note = " (one category only)" if a.reason == ONE_CATEGORY else ""
+    return Text(f"{a.value:.3f}{note}" + (" !" if a.warnings else ""), style="yellow" if a.warnings else "")
 
 
 def _f1(value: float | None) -> str:

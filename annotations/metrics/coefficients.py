@@ -1,7 +1,9 @@
 """Chance-corrected agreement coefficients, as published, in plain Python (no numpy at run time).
 
-Every function returns an ``Agreement``: the value, or ``None`` with the reason when it is not defined
-(one category only, fewer than two coders, no unit) - never NaN, never an exception for such input.
+Every function returns an ``Agreement``: never NaN, never an exception for degenerate input. When every
+value is one and the same category the formulas are 0/0: the value is 1.0 (the observed agreement is
+perfect) with the reason said; with nothing to compare (no unit two coders coded, one coder) the value
+is ``None`` with the reason.
 ``None`` in the data is a missing value, never a category (the NLTK #2865 trap).
 
 - ``cohen_kappa(a, b)``: two coders, nominal (Cohen 1960). Units where either is missing are dropped.
@@ -22,6 +24,7 @@ from itertools import permutations
 from typing import Any
 
 FEW_UNITS = 30  # under this many units a figure is printed with a warning
+ONE_CATEGORY = "one category only: 1.0 (perfect observed agreement; the formula is 0/0)"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> A
     ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
     expected = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
     if expected == 1.0:
-        return _undefined(n, "both coders used one and the same category only: kappa is not defined")
+        return Agreement.of(1.0, n, ONE_CATEGORY)
     return Agreement.of((observed - expected) / (1 - expected), n)
 
 
@@ -78,7 +81,7 @@ def fleiss_kappa(units: Sequence[Sequence[Hashable | None]]) -> Agreement:
     p_e = sum(p * p for p in p_j.values())
     note = f"{dropped} unit(s) with another number of raters than {m} left out" if dropped else ""
     if p_e == 1.0:
-        return _undefined(n, "every rating is one and the same category: kappa is not defined")
+        return Agreement.of(1.0, n, ONE_CATEGORY)
     return Agreement.of((p_bar - p_e) / (1 - p_e), n, note)
 
 
@@ -99,7 +102,7 @@ def krippendorff_alpha(units: Sequence[Sequence[Any]], metric: str = "nominal") 
         n_c[c] = n_c.get(c, 0.0) + w
     total = sum(n_c.values())
     if len(n_c) < 2:
-        return _undefined(len(pairable), "every value is one and the same: alpha is not defined")
+        return Agreement.of(1.0, len(pairable), ONE_CATEGORY)
 
     def delta(c: Any, k: Any) -> float:
         if metric == "nominal":

@@ -43,8 +43,9 @@ def test_figures_worked_out_by_hand(tmp_path):
     stance = report.claim_labels["stance"]["alice/bob"]
     assert stance.n_units == 2 and stance.value == 0.0  # (favor, favor), (against, favor)
     assert report.claim_labels["type"]["alice/bob"].value == 1.0
-    assert report.claim_labels["target"]["alice/bob"].value is None  # one target only: a reason, not NaN
-    assert report.article_labels["stance"]["alice/bob"].value is None
+    target = report.claim_labels["target"]["alice/bob"]
+    assert target.value == 1.0 and "one category only" in target.reason  # 0/0: said, not NaN
+    assert report.article_labels["stance"]["alice/bob"].value == 1.0
 
 
 def test_overlapping_variants_are_matched_one_to_one():
@@ -64,7 +65,7 @@ def test_the_command_prints_tables_and_json(tmp_path, capsys):
     assert main(["agree", "--store", str(store.root), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["spans"][0]["overlap"] == {"f1": 0.8, "matched": 2, "claims": [2, 3]}
-    assert data["claim_labels"]["target"]["alice/bob"]["value"] is None
+    assert data["claim_labels"]["target"]["alice/bob"]["value"] == 1.0
     assert data["claim_labels"]["stance"]["alice/bob"]["warnings"]
 
 

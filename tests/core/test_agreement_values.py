@@ -58,10 +58,11 @@ def test_cohen_1960_p45():
 
 def test_degenerate_input_is_a_reason_not_nan():
     one = cohen_kappa(["x", "x", "x"], ["x", "x", "x"])
-    assert one.value is None and "one and the same" in one.reason
-    assert cohen_kappa([None, "x"], ["y", None]).value is None
+    assert one.value == 1.0 and "one category only" in one.reason  # 0/0 by the formula: said, not NaN
+    assert krippendorff_alpha([[1, 1], [1, 1]]).value == 1.0 and fleiss_kappa([[2, 2], [2, 2]]).value == 1.0
+    nothing = cohen_kappa([None, "x"], ["y", None])
+    assert nothing.value is None and "no unit" in nothing.reason
     assert krippendorff_alpha([[1], [2]]).value is None  # one coder: nothing pairable
-    assert krippendorff_alpha([[1, 1], [1, 1]]).value is None
     assert fleiss_kappa([]).value is None
     assert cohen_kappa(["a", "b"], ["a", "b"]).warnings  # 2 units: a rough figure, said so
 
