@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from itertools import permutations
+from itertools import chain
 from typing import Any
 
 FEW_UNITS = 30  # under this many units a figure is printed with a warning
@@ -73,12 +73,10 @@ def fleiss_kappa(units: Sequence[Sequence[Hashable | None]]) -> Agreement:
     kept = [r for r in rated if len(r) == m]
     dropped = len([r for r in rated if r]) - len(kept)
     n = len(kept)
-    counts = [Counter(r) for r in kept]
-    cats = set().union(*counts)
-    p_j = {c: sum(cnt[c] for cnt in counts) / (n * m) for c in cats}
-    p_i = [(sum(v * v for v in cnt.values()) - m) / (m * (m - 1)) for cnt in counts]
-    p_bar = sum(p_i) / n
-    p_e = sum(p * p for p in p_j.values())
+    totals = Counter(chain.from_iterable(kept))  # ratings per category, all units
+    # P_i = (sum_j n_ij^2 - m) / (m (m - 1)); sum_j n_ij^2 = sum over the unit's ratings of their count
+    p_bar = sum(sum(map(r.count, r)) - m for r in kept) / (n * m * (m - 1))
+    p_e = sum((t / (n * m)) ** 2 for t in totals.values())
     note = f"{dropped} unit(s) with another number of raters than {m} left out" if dropped else ""
     if p_e == 1.0:
         return Agreement.of(1.0, n, ONE_CATEGORY)
@@ -86,32 +84,32 @@ def fleiss_kappa(units: Sequence[Sequence[Hashable | None]]) -> Agreement:
 
 
 def krippendorff_alpha(units: Sequence[Sequence[Any]], metric: str = "nominal") -> Agreement:
+    """Closed forms of the coincidence sums (one pass over the values, not over every pair):
+    nominal: D_o = sum_u (m_u^2 - sum_c n_uc^2) / (m_u - 1), D_e = (n^2 - sum_c n_c^2) / (n - 1);
+    interval: D_o = sum_u (2 m_u S2_u - 2 S1_u^2) / (m_u - 1), D_e = (2 n S2 - 2 S1^2) / (n - 1)."""
     if metric not in ("nominal", "interval"):
         raise ValueError(f"unknown metric {metric!r} (nominal or interval)")
     pairable = [[v for v in unit if v is not None] for unit in units]
     pairable = [u for u in pairable if len(u) >= 2]
     if not pairable:
         return _undefined(0, "no unit with two or more values")
-    coincidence: dict[tuple[Any, Any], float] = {}
-    for u in pairable:
-        weight = 1 / (len(u) - 1)
-        for i, j in permutations(range(len(u)), 2):
-            coincidence[(u[i], u[j])] = coincidence.get((u[i], u[j]), 0.0) + weight
-    n_c: dict[Any, float] = {}
-    for (c, _), w in coincidence.items():
-        n_c[c] = n_c.get(c, 0.0) + w
-    total = sum(n_c.values())
-    if len(n_c) < 2:
-        return Agreement.of(1.0, len(pairable), ONE_CATEGORY)
-
-    def delta(c: Any, k: Any) -> float:
-        if metric == "nominal":
-            return 0.0 if c == k else 1.0
-        return float(c - k) ** 2
-
-    d_o = sum(w * delta(c, k) for (c, k), w in coincidence.items()) / total
-    values = list(n_c)
-    d_e = sum(n_c[c] * n_c[k] * delta(c, k) for c in values for k in values) / (total * (total - 1))
-    if d_e == 0:
+    n = sum(len(u) for u in pairable)
+    if metric == "nominal":
+        totals = Counter(chain.from_iterable(pairable))
+        if len(totals) < 2:
+            return Agreement.of(1.0, len(pairable), ONE_CATEGORY)
+        observed = sum((len(u) ** 2 - sum(map(u.count, u))) / (len(u) - 1) for u in pairable)
+        expected = (n * n - sum(t * t for t in totals.values())) / (n - 1)
+    else:
+        values = [float(v) for v in chain.from_iterable(pairable)]
+        if len(set(values)) < 2:
+            return Agreement.of(1.0, len(pairable), ONE_CATEGORY)
+        observed = 0.0
+        for u in pairable:
+            s1, s2 = sum(u), sum(v * v for v in u)
+            observed += (2 * len(u) * s2 - 2 * s1 * s1) / (len(u) - 1)
+        s1, s2 = sum(values), sum(v * v for v in values)
+        expected = (2 * n * s2 - 2 * s1 * s1) / (n - 1)
+    if expected == 0:
         return _undefined(len(pairable), "no expected disagreement: alpha is not defined")
-    return Agreement.of(1 - d_o / d_e, len(pairable))
+    return Agreement.of(1 - observed / expected, len(pairable))

@@ -250,9 +250,15 @@ class Store:
         return found
 
     def all_claims(self, annotator: str | None = None) -> Iterator[Claim]:
+        from_record = Claim.from_record
         for rec in self.buckets.scan("claims"):
             if annotator is None or rec.get("annotator") == annotator:
-                yield from self._records(Claim, [rec], "claims")
+                try:
+                    claim = from_record(rec)
+                except BadRecord as exc:
+                    self.buckets.skipped[f"claims record {_ident(rec)}"] = str(exc)
+                    continue
+                yield claim
 
     @staticmethod
     def new_claim_id() -> str:
