@@ -16,6 +16,7 @@ from rich.text import Text
 from ..metrics.coefficients import ONE_CATEGORY, Agreement
 from ..metrics.report import AgreementReport, agreement
 from ..store import Store
+from ..text.display import escaped
 from .stats import shown
 
 
@@ -38,6 +39,13 @@ def agreement_tables(report: AgreementReport) -> list[Table]:
         by_type = ", ".join(f"{t} {_f1(c.f1)}" for t, c in sorted(p.by_type.items()))
         spans.add_row(shown(" / ".join(p.pair)), str(p.articles), _f1(p.exact.f1), _f1(p.overlap.f1),
                       f"{p.overlap.n_a} / {p.overlap.n_b}", shown(by_type))
+    if report.unitized is not None:
+        u = report.unitized
+        caption = Text(f"Krippendorff's unitized alpha (claim types as categories, {report.unitized_articles} "
+                       "articles every annotator opened): ").append(_figure(u.overall))
+        for t, a in sorted(u.by_category.items()):
+            caption.append(f"; {escaped(t)} ").append(_figure(a))
+        spans.caption = caption
     tables = [spans]
     for title, family in (("2. Labels of matched claims", report.claim_labels),
                           ("3. Article labels", report.article_labels)):

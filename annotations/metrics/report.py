@@ -1,6 +1,8 @@
 """The store's agreement figures (``claimtag agree``), in three families never mixed into one number:
 
 1. spans: pairwise F1 per annotator pair, exact offsets and overlap, and overlap F1 per claim type;
+   Krippendorff's unitized alpha (claim types as categories) over the characters of the articles every
+   compared annotator opened, one after another;
 2. labels of matched claims (stance, type, target): Cohen's kappa per pair, Fleiss' kappa (units every
    annotator has a claim in), Krippendorff's alpha (nominal, missing data allowed) - only on claims
    matched across annotators (``spans.match_claims``);
@@ -24,6 +26,7 @@ from ..models import Claim
 from ..store import Store
 from .coefficients import Agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
 from .spans import SpanCounts, exact_matches, match_claims
+from .unitized import UnitizedAlpha, unitized_alpha
 
 CLAIM_FIELDS = ("stance", "type", "target")
 TREATMENT = ("an article an annotator never opened is not data; only current texts are compared; span F1 is "
@@ -47,6 +50,8 @@ class AgreementReport:
     spans: list[PairSpans]
     claim_labels: dict[str, dict[str, Agreement]]  # field -> {"A/B": kappa, "fleiss": ..., "alpha": ...}
     article_labels: dict[str, dict[str, Agreement]]  # label set -> {"A/B": kappa, "alpha": ...}
+    unitized: UnitizedAlpha | None = None  # alpha_U over the articles every annotator opened
+    unitized_articles: int = 0
     treatment: str = TREATMENT
 
     def to_json(self) -> dict[str, Any]:
@@ -56,8 +61,11 @@ class AgreementReport:
                         "claims": [c.n_a, c.n_b]}
             return {"pair": list(p.pair), "articles": p.articles, "exact": counts(p.exact),
                     "overlap": counts(p.overlap), "by_type": {t: counts(c) for t, c in sorted(p.by_type.items())}}
+        unitized = None if self.unitized is None else {
+            "articles": self.unitized_articles, "overall": self.unitized.overall.to_json(),
+            "by_type": {t: a.to_json() for t, a in self.unitized.by_category.items()}}
         return {"annotators": self.annotators, "articles_compared": self.articles_compared,
-                "treatment": self.treatment, "spans": [span_row(p) for p in self.spans],
+                "treatment": self.treatment, "spans": [span_row(p) for p in self.spans], "alpha_u": unitized,
                 "claim_labels": {f: {k: a.to_json() for k, a in v.items()} for f, v in self.claim_labels.items()},
                 "article_labels": {f: {k: a.to_json() for k, a in v.items()} for f, v in self.article_labels.items()}}
 
@@ -116,8 +124,17 @@ def agreement(store: Store, annotators: Sequence[str] | None = None) -> Agreemen
         row["fleiss"] = fleiss_kappa(full) if len(names) >= 2 else Agreement(None, 0, "fewer than two annotators")
         row["alpha"] = krippendorff_alpha(units[f], "nominal")
         claim_labels[f] = row
+    lengths = {a.id: a.length for a in store.articles()}
+    everyone = [aid for aid in sorted(shared) if set(names) <= set(shared[aid])]
+    coders: dict[str, list[tuple[int, int, str]]] = {w: [] for w in names}
+    offset = 0
+    for aid in everyone:  # the articles one after another: one continuum of characters
+        for w in names:
+            coders[w] += [(offset + c.start, offset + c.end, c.type) for c in claims.get((aid, w), [])]
+        offset += lengths.get(aid, 0)
+    unitized = unitized_alpha(coders, 0, offset) if everyone and len(names) >= 2 else None
     return AgreementReport(names, len(shared), [pairs[k] for k in sorted(pairs)], claim_labels,
-                           _article_labels(shared))
+                           _article_labels(shared), unitized, len(everyone))
 
 
 def _claim_units(who: list[str], claims: dict[tuple[str, str], list[Claim]], aid: str,

@@ -46,6 +46,8 @@ def test_figures_worked_out_by_hand(tmp_path):
     target = report.claim_labels["target"]["alice/bob"]
     assert target.value == 1.0 and "one category only" in target.reason  # 0/0: said, not NaN
     assert report.article_labels["stance"]["alice/bob"].value == 1.0
+    assert report.unitized_articles == 1 and report.unitized is not None  # a1: the one both opened
+    assert 0 < report.unitized.overall.value < 1 and set(report.unitized.by_category) == {"fact", "opinion"}
 
 
 def test_overlapping_variants_are_matched_one_to_one():
@@ -67,6 +69,7 @@ def test_the_command_prints_tables_and_json(tmp_path, capsys):
     assert data["spans"][0]["overlap"] == {"f1": 0.8, "matched": 2, "claims": [2, 3]}
     assert data["claim_labels"]["target"]["alice/bob"]["value"] == 1.0
     assert data["claim_labels"]["stance"]["alice/bob"]["warnings"]
+    assert data["alpha_u"]["articles"] == 1 and data["alpha_u"]["overall"]["value"] is not None
 
 
 def test_one_annotator_is_a_sentence_not_a_crash(tmp_path, capsys):

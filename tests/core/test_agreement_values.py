@@ -71,3 +71,17 @@ def test_none_is_missing_not_a_category():
     with_none = cohen_kappa(["a", "b", None, "a"], ["a", "b", None, "b"])
     assert with_none.n_units == 3
     assert with_none.value == cohen_kappa(["a", "b", "a"], ["a", "b", "b"]).value
+
+
+def test_unitized_alpha_krippendorff_2004_p254():
+    from annotations.metrics.unitized import unitized_alpha
+
+    coders = {  # (start, end, category) on the continuum 150..450
+        "i": [(225, 295, "c"), (370, 400, "c"), (180, 240, "k"), (300, 350, "k")],
+        "j": [(220, 300, "c"), (355, 375, "c"), (400, 420, "c"), (180, 240, "k"), (300, 350, "k")],
+    }
+    got = unitized_alpha(coders, 150, 300)
+    assert got.overall.value == pytest.approx(0.8591, abs=0.0005)
+    assert got.by_category["c"].value == pytest.approx(0.7286, abs=0.001)
+    assert got.by_category["k"].value == pytest.approx(1.0, abs=0.0001)
+    assert unitized_alpha({"i": coders["i"]}, 150, 300).overall.value is None  # one coder: a reason
