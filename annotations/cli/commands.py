@@ -136,7 +136,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     root = args.store or default_store_dir()
     if os.path.lexists(Path(root) / STORE_MARKER):
-        print(f"claimtag init: {root} is already a store", file=sys.stderr)
+        print(f"claimtag init: {escaped(str(root))} is already a store", file=sys.stderr)
         return 1
     create_store(Path(root), args.shared)
     shared = f", shared by group {args.shared} (mode 2770)" if args.shared else ""
@@ -186,7 +186,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     store = open_store(args)
     problems = store.check(repair=args.repair)
     for line in problems:
-        print(line, file=sys.stderr)
+        print(escaped(line), file=sys.stderr)  # problems quote what a (hostile) file held
     if not problems:
         print("store is valid")
         return 0
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None,
             return 2
         return open_app(args)
     except ClaimtagError as exc:
-        print(f"claimtag: {exc}", file=sys.stderr)
+        print(f"claimtag: {escaped(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `claimtag ... | head`: the reader has what it wanted
         try:
@@ -232,7 +232,7 @@ def main(argv: Sequence[str] | None = None,
         return 0
     except OSError as exc:  # a full disk, a folder we may not write: one line, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"claimtag: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(escaped(f"claimtag: {where}{exc.strerror or exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -208,7 +208,7 @@ def add_paths(store: Store, paths: Iterable[str | os.PathLike[str]], out: TextIO
         print(f"refused {refusal}", file=err)
     for art in result.articles:
         if art.removed_controls:
-            print(f"note {art.source}: {_plural(art.removed_controls, 'control character', 'control characters')}"
+            print(f"note {escaped(art.source)}: {_plural(art.removed_controls, 'control character', 'control characters')}"
                   " removed", file=err)
     with progress_bar(err, "adding", len(result.articles)) as advance:
         added = store.add_articles(result.articles, progress=advance) if result.articles else []

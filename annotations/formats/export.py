@@ -66,12 +66,12 @@ def run_export(store: Store, args: Namespace, out: IO[str] | None = None, err: I
     try:
         units = select_units(store, getattr(args, "annotator", None), getattr(args, "status", None))
     except StoreError as exc:
-        print(f"claimtag export: {exc}", file=err)
+        print(f"claimtag export: {escaped(str(exc))}", file=err)
         return 2
     stale = stale_lines(units)
     if stale and not getattr(args, "allow_stale", False):
         for line in stale:
-            print(line, file=err)
+            print(escaped(line), file=err)
         print(f"claimtag export: {len(stale)} claim(s) were made on an older text of their article; nothing "
               "written (review them, or pass --allow-stale to export them as records of that text)", file=err)
         return 1
@@ -88,7 +88,7 @@ def run_export(store: Store, args: Namespace, out: IO[str] | None = None, err: I
         else:
             n = to_file(Path(output), recs)
     except StoreError as exc:
-        print(f"claimtag export: {exc}", file=err)
+        print(f"claimtag export: {escaped(str(exc))}", file=err)
         return 2
     except BrokenPipeError:  # `claimtag export | head`: the reader has what it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)

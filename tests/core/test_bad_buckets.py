@@ -91,3 +91,23 @@ def test_labels_set_to_a_string_is_found_by_check_and_mended_by_the_next_save(se
     state = seeded_store.set_state(FIRST, "alice", labels={"stance": ["against"]})  # crashed before
     assert state.labels == {"stance": ["against"]}
     assert seeded_store.check() == []
+
+
+def test_no_command_prints_a_stored_escape_raw(tmp_path, capsys):
+    """Records planted past the input gate (by hand, or an older version): every command's output
+    quotes them escaped (check lines, skipped names, errors, stats, agree)."""
+    from annotations.models import NewArticle
+
+    evil = "\x1b]0;PWNED\x07\x1b[2J"
+    store = Store(tmp_path / "store")
+    text = "China leads in AI. The US disagrees."
+    store.add_articles([NewArticle(f"a{evil}", f"T{evil}", f"s{evil}", text, {})])
+    art = store.articles()[0]
+    for who in (f"eve{evil}", "bob"):
+        store.save_claim(Claim(f"c{who}", art.id, art.sha256, 0, 18, text[:18], f"fact{evil}", "favor", f"t{evil}", who))
+    edit(bucket(store, "states", art.id), lambda d: d.update(n_claims=7))  # a problem check will name
+    root = str(store.root)
+    for cmd in (["check"], ["stats"], ["agree"], ["agree", "--json"], ["export", "--format", "doccano"]):
+        main([*cmd, "--store", root])
+        out, err = capsys.readouterr()
+        assert "\x1b" not in out + err and "\x07" not in out + err, cmd
