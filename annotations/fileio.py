@@ -28,8 +28,9 @@ def current_umask() -> int:
 FILE_MODE = 0o666 & ~current_umask()  # what open() would give a new file
 
 
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync_path(path: str | os.PathLike[str]) -> None:
+    """fsync a file or a folder by its path."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -69,6 +70,14 @@ def read_regular(path: Path) -> bytes | None:
         return None
     with os.fdopen(fd, "rb") as fh:
         return fh.read()
+
+
+def own_mode(fd: int, mode: int) -> None:
+    """Give a file this process created ``mode`` exactly (``open`` applied the umask to it); a file of
+    another user is left as it is."""
+    st = os.fstat(fd)
+    if stat.S_IMODE(st.st_mode) != mode and st.st_uid == os.geteuid():
+        os.fchmod(fd, mode)
 
 
 def write_fully(fd: int, data: bytes) -> None:
@@ -143,7 +152,7 @@ def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FIL
                     os.fsync(fh.fileno())
         if many and not syncfs(items[0][0].parent):
             for tmp, _ in temps:
-                _fsync_path(tmp)
+                fsync_path(tmp)
             many = False
         if ready is not None:
             ready()
@@ -156,15 +165,7 @@ def atomic_write_many(items: Iterable[tuple[Path, str | bytes]], mode: int = FIL
         syncfs(items[0][0].parent)
         return
     for folder in dict.fromkeys(path.parent for _, path in temps):
-        fsync_dir(folder)
-
-
-def _fsync_path(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_path(folder)
 
 
 def atomic_write(path: Path, data: str | bytes, mode: int = FILE_MODE) -> None:
@@ -187,5 +188,5 @@ def atomic_stream(path: Path, write: Callable[[IO[str]], T], mode: int = FILE_MO
     except BaseException:
         _cleanup([tmp])
         raise
-    fsync_dir(folder)
+    fsync_path(folder)
     return result

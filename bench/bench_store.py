@@ -160,7 +160,7 @@ def save_breakdown(store: Store, claims: list[Claim]) -> dict[str, float]:
         return wrapper
 
     patches = [(lock, "_acquire", "lock"), (files.AtomicJSONStorage, "_disk_snapshot", "read/parse"),
-               (files, "dumps_lines", "build"), (os, "fsync", "fsync"), (fileio, "fsync_dir", "fsync"),
+               (files, "dumps_lines", "build"), (os, "fsync", "fsync"), (fileio, "fsync_path", "fsync"),
                (log.PendingLog, "write_intents", "log"), (log.PendingLog, "write_outcome", "log")]
     saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
     for obj, name, key in patches:

@@ -6,10 +6,8 @@ A reader raises ``RefusedInput(reason, line)`` for input it refuses; ``walk.py``
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import RefusedInput as Bad
-from ..text.fields import ident, json_value, line_text, surrogate_problem
+from ..text.fields import line_text, surrogate_problem
 from ..text.normalize import normalize_text
 
 SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl"}
@@ -54,12 +52,3 @@ def first_line(text: str) -> str:
         if line.strip():
             return clean_title(line)
     return ""
-
-
-def clean_id(value: Any, what: str = "id") -> str:
-    return ident(value, what)
-
-
-def jsonable(value: Any) -> Any:
-    """YAML or JSON values as stored ``meta`` (see ``text.fields.json_value``)."""
-    return json_value(value, "meta")

@@ -7,8 +7,9 @@ import json
 
 from ..models import NewArticle
 from ..text.display import escaped
+from ..text.fields import ident, json_value
 from ..text.normalize import sha256_text
-from .common import Bad, clean_id, clean_title, decode, first_line, jsonable, text_of
+from .common import Bad, clean_title, decode, first_line, text_of
 
 
 def jsonl_line(path: str, stem: str, raw: bytes, start: int, lineno: int) -> NewArticle | None:
@@ -39,10 +40,10 @@ def jsonl_line(path: str, stem: str, raw: bytes, start: int, lineno: int) -> New
         raise Bad(f'"title" is not a string (a {type(title).__name__})')
     text, removed = text_of(obj["text"], '"text" is empty')
     if obj.get("id") is not None:
-        ident = clean_id(obj["id"], '"id"')
+        article_id = ident(obj["id"], '"id"')
     else:
-        ident = f"{stem}-{sha256_text(text)[:12]}"
+        article_id = f"{stem}-{sha256_text(text)[:12]}"
     extra = {k: v for k, v in obj.items() if k not in ("text", "id", "title", "meta") and k not in meta}
-    meta = jsonable({**meta, **extra})
+    meta = json_value({**meta, **extra}, "meta")
     title = clean_title(title) if title else ""
-    return NewArticle(ident, title or first_line(text) or ident, escaped(path), text, meta, removed)
+    return NewArticle(article_id, title or first_line(text) or article_id, escaped(path), text, meta, removed)

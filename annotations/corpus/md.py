@@ -10,7 +10,8 @@ from typing import Any
 
 from ..models import NewArticle
 from ..text.display import escaped
-from .common import Bad, check_binary, clean_id, clean_title, decode, first_line, jsonable, text_of
+from ..text.fields import ident, json_value
+from .common import Bad, check_binary, clean_title, decode, first_line, text_of
 
 _md_parser: Any = None
 
@@ -62,14 +63,14 @@ def read_md(path: str, data: bytes) -> NewArticle:
     elif source.split("\n", 1)[0].rstrip() == "---":
         raise Bad("front matter opened with --- on line 1 is never closed", 1)
     text, removed = text_of(body, "empty text after the front matter" if body is not source else "empty file")
-    ident = fields.pop("id", None)
-    ident = clean_id(ident, "front matter id") if ident is not None else clean_id(Path(path).stem, "file name")
+    article_id = fields.pop("id", None)
+    article_id = ident(article_id, "front matter id") if article_id is not None else ident(Path(path).stem, "file name")
     title = fields.pop("title", None)
     title = clean_title(str(title)) if title is not None else ""
     if not title:
-        title = _first_heading(tokens) or first_line(text) or ident
-    meta = {k: v for k, v in jsonable(fields).items()}
-    return NewArticle(ident, title, escaped(path), text, meta, removed)
+        title = _first_heading(tokens) or first_line(text) or article_id
+    meta = json_value(fields, "meta")
+    return NewArticle(article_id, title, escaped(path), text, meta, removed)
 
 
 def _first_heading(tokens: list[Any]) -> str:

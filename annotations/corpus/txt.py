@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..models import NewArticle
 from ..text.display import escaped
-from .common import Bad, check_binary, clean_id, decode, first_line, text_of
+from ..text.fields import ident
+from .common import Bad, check_binary, decode, first_line, text_of
 
 
 def read_txt(path: str, data: bytes) -> NewArticle:
@@ -14,5 +15,5 @@ def read_txt(path: str, data: bytes) -> NewArticle:
         raise Bad("empty file")
     check_binary(data)
     text, removed = text_of(decode(data))
-    ident = clean_id(Path(path).stem, "file name")
-    return NewArticle(ident, first_line(text) or ident, escaped(path), text, {}, removed)
+    article_id = ident(Path(path).stem, "file name")
+    return NewArticle(article_id, first_line(text) or article_id, escaped(path), text, {}, removed)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ExportError
-from ..fileio import atomic_stream, atomic_write, current_umask, fsync_dir
+from ..fileio import atomic_stream, atomic_write, current_umask, fsync_path
 from ..text.display import escaped
 
 
@@ -97,7 +97,7 @@ class FolderSink:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(self.tmp, self.path)
-        fsync_dir(self.path.parent if str(self.path.parent) else Path("."))
+        fsync_path(self.path.parent if str(self.path.parent) else Path("."))
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -83,7 +83,8 @@ def _opened(store: Store, annotators: Sequence[str] | None) -> dict[str, dict[st
 
 def agreement(store: Store, annotators: Sequence[str] | None = None) -> AgreementReport:
     opened = _opened(store, annotators)
-    current = {a.id: a.sha256 for a in store.articles()}
+    articles = {a.id: a for a in store.articles()}  # one scan: current texts and lengths
+    current = {aid: a.sha256 for aid, a in articles.items()}
     claims: dict[tuple[str, str], list[Claim]] = {}
     for c in store.all_claims():
         if c.annotator in opened.get(c.article_id, {}) and current.get(c.article_id) == c.text_sha256:
@@ -124,14 +125,13 @@ def agreement(store: Store, annotators: Sequence[str] | None = None) -> Agreemen
         row["fleiss"] = fleiss_kappa(full) if len(names) >= 2 else Agreement(None, 0, "fewer than two annotators")
         row["alpha"] = krippendorff_alpha(units[f], "nominal")
         claim_labels[f] = row
-    lengths = {a.id: a.length for a in store.articles()}
     everyone = [aid for aid in sorted(shared) if set(names) <= set(shared[aid])]
     coders: dict[str, list[tuple[int, int, str]]] = {w: [] for w in names}
     offset = 0
     for aid in everyone:  # the articles one after another: one continuum of characters
         for w in names:
             coders[w] += [(offset + c.start, offset + c.end, c.type) for c in claims.get((aid, w), [])]
-        offset += lengths.get(aid, 0)
+        offset += articles[aid].length
     unitized = unitized_alpha(coders, 0, offset) if everyone and len(names) >= 2 else None
     return AgreementReport(names, len(shared), [pairs[k] for k in sorted(pairs)], claim_labels,
                            _article_labels(shared), unitized, len(everyone))

@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 
 from tinydb import where
 
-from ..errors import BadRecord, StoreError, StoreWriteError
+from ..errors import BadRecord, StoreError
 from ..fileio import atomic_write_many, read_regular
 from ..models import (
     AddResult,
@@ -64,7 +64,7 @@ from .counts import recount
 from .create import STORE_MARKER, STORE_SCHEMA_VERSION, create_store
 from .db import match, put
 from .files import copy_json, read_json_file
-from .fs import StoreFS
+from .fs import StoreFS, write_error
 from .writes import plain, put_state, save_group, state_fields
 
 R = TypeVar("R")
@@ -185,31 +185,27 @@ class Store:
             try:
                 atomic_write_many(todo.items(), self.fs.file_mode)
             except OSError as exc:
-                raise StoreWriteError(f"cannot write to the store: {exc.filename}: {exc.strerror or exc}") from None
+                raise write_error(exc, Path(exc.filename or self.root / "texts")) from None
 
     def article(self, article_id: str) -> Article | None:
         """The article (None if the store has none, or only a record of the wrong shape: noted in ``skipped``)."""
         doc = self.buckets.table("corpus", bucket_of(article_id)).get(match(id=article_id))
         if doc is None:
             return None
-        found = self._records(Article, [{**doc, "meta": copy_json(doc.get("meta", {}))}], "corpus")
-        return found[0] if found else None
+        return next(self._records(Article, [{**doc, "meta": copy_json(doc.get("meta", {}))}], "corpus"), None)
 
     def articles(self) -> list[Article]:
-        out = self._records(Article, self.buckets.scan("corpus"), "corpus")
-        out.sort(key=lambda a: a.id)
-        return out
+        return sorted(self._records(Article, self.buckets.scan("corpus"), "corpus"), key=lambda a: a.id)
 
-    def _records(self, cls: type[R], docs: Iterable[dict[str, Any]], kind: str) -> list[R]:
-        """Records built from documents; a document of the wrong shape (a hand edit) is left out and
-        noted in ``skipped`` by its bucket and id, so the rest of the store stays usable."""
-        out = []
+    def _records(self, cls: type[R], docs: Iterable[dict[str, Any]], kind: str) -> Iterator[R]:
+        """Records built from documents, lazily; a document of the wrong shape (a hand edit) is left out
+        and noted in ``skipped`` by its bucket and id, so the rest of the store stays usable."""
+        from_record = cls.from_record  # type: ignore[attr-defined]
         for doc in docs:
             try:
-                out.append(cls.from_record(doc))  # type: ignore[attr-defined]
+                yield from_record(doc)
             except BadRecord as exc:
                 self.buckets.skipped[f"{kind} record {_ident(doc)}"] = str(exc)
-        return out
 
     def text(self, sha256: str) -> str:
         text = self._texts.get(sha256)  # texts are content-addressed: a cached one is always right
@@ -245,20 +241,12 @@ class Store:
 
     def claims(self, article_id: str, annotator: str | None = None) -> list[Claim]:
         cond = match(article_id=article_id, **({} if annotator is None else {"annotator": annotator}))
-        found = self._records(Claim, self.buckets.table("claims", bucket_of(article_id)).search(cond), "claims")
-        found.sort(key=claim_order)
-        return found
+        return sorted(self._records(Claim, self.buckets.table("claims", bucket_of(article_id)).search(cond), "claims"),
+                      key=claim_order)
 
     def all_claims(self, annotator: str | None = None) -> Iterator[Claim]:
-        from_record = Claim.from_record
-        for rec in self.buckets.scan("claims"):
-            if annotator is None or rec.get("annotator") == annotator:
-                try:
-                    claim = from_record(rec)
-                except BadRecord as exc:
-                    self.buckets.skipped[f"claims record {_ident(rec)}"] = str(exc)
-                    continue
-                yield claim
+        return self._records(Claim, (rec for rec in self.buckets.scan("claims")
+                                     if annotator is None or rec.get("annotator") == annotator), "claims")
 
     @staticmethod
     def new_claim_id() -> str:
@@ -330,8 +318,8 @@ class Store:
         return _state_copy(record)
 
     def states(self, annotator: str | None = None) -> list[ArticleState]:
-        return self._records(ArticleState, (rec for rec in self.buckets.scan("states")
-                                            if annotator is None or rec.get("annotator") == annotator), "states")
+        return list(self._records(ArticleState, (rec for rec in self.buckets.scan("states")
+                                                 if annotator is None or rec.get("annotator") == annotator), "states"))
 
     def annotators(self) -> list[str]:
         return sorted({s.annotator for s in self.states()})

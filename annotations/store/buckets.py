@@ -24,7 +24,7 @@ from ..errors import CorruptStoreFile
 from .db import StoreDB
 from .files import AtomicJSONStorage, batch
 from .fs import StoreFS
-from .lock import bucket_lock
+from .lock import LockFile, bucket_lock, lock_file
 from .log import PendingLog
 
 TABLES = {"corpus": "articles", "claims": "claims", "states": "states"}  # folder -> TinyDB table
@@ -60,6 +60,7 @@ class Buckets:
         self.fs = fs or StoreFS(root)
         self._dbs: OrderedDict[Path, StoreDB] = OrderedDict()
         self._mutex = threading.Lock()  # for the cache (an app may use a Store from threads)
+        self._lock_file: LockFile | None = None
         self.skipped: dict[str, str] = {}  # unreadable files and records left out of scans: name -> reason
 
     def table(self, kind: str, bucket: str) -> Table:
@@ -105,7 +106,9 @@ class Buckets:
         """One change of a bucket: its lock held; the tables written in the block are written together
         (one sync round) when it ends, or not at all if it raises. Its log lines are written (fsynced)
         before the files are replaced and marked applied after (see ``log.py``)."""
-        with bucket_lock(self.root, int(bucket, 16), self.fs.file_mode, LOCK_TIMEOUT) as verify:
+        if self._lock_file is None:  # looked up once (a real path), not on every save
+            self._lock_file = lock_file(self.root, self.fs.file_mode)
+        with bucket_lock(self._lock_file, int(bucket, 16), LOCK_TIMEOUT) as verify:
             change = BucketChange(self, bucket)
             pending = change.pending
             try:

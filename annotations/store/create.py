@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from ..errors import StoreError
-from ..fileio import atomic_write
+from ..fileio import atomic_write, open_regular, own_mode
 from ..models import now_iso
 from .fs import SUBFOLDERS, StoreFS
 from .lock import LOCK_FILE
@@ -50,7 +50,8 @@ def create_store(root: Path, group: str | None = None) -> None:
             atomic_write(marker, json.dumps(record, indent=2) + "\n", fs.file_mode)
         lock = root / LOCK_FILE
         if not os.path.lexists(lock):
-            os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, fs.file_mode))
-            os.chmod(lock, fs.file_mode)
+            fd = open_regular(lock, os.O_WRONLY | os.O_CREAT, fs.file_mode)
+            own_mode(fd, fs.file_mode)
+            os.close(fd)
     except PermissionError as exc:
         raise StoreError(f"cannot create the store at {root}: permission denied ({exc.filename})") from None

@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 from tinydb.storages import Storage
 
-from ..errors import CorruptStoreFile, StoreWriteError
+from ..errors import CorruptStoreFile
 from ..fileio import FILE_MODE, NotARegularFile, atomic_write_many, read_regular
+from .fs import write_error
 
 if TYPE_CHECKING:
     from .fs import StoreFS
@@ -324,7 +325,6 @@ def write_together(items: list[tuple[AtomicJSONStorage, Tables]], read: Iterable
         atomic_write_many([(storage.path, raw) for (storage, _), (raw, _) in zip(items, prepared)],
                           fs.file_mode if fs else FILE_MODE, ready)
     except OSError as exc:  # a full disk, a read-only store: the store's fault, said as such
-        raise StoreWriteError(f"cannot write to the store: {exc.filename or items[0][0].path}: "
-                              f"{exc.strerror or exc}") from None
+        raise write_error(exc, Path(exc.filename or items[0][0].path)) from None
     for (storage, data), (raw, lines) in zip(items, prepared):
         storage.written(data, raw, lines)

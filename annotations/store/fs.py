@@ -21,7 +21,7 @@ import stat
 from pathlib import Path
 
 from ..errors import StoreError, StoreWriteError
-from ..fileio import open_regular, read_regular, write_fully
+from ..fileio import open_regular, own_mode, read_regular, write_fully
 
 SUBFOLDERS = ("corpus", "claims", "states", "texts", "log", "cache", "cache/sentences")
 
@@ -30,7 +30,8 @@ class UnsafeStore(StoreError):
     """A store folder that is a link or not a folder: someone planted it; nothing is written through it."""
 
 
-def _permission(exc: OSError, path: Path) -> StoreError:
+def write_error(exc: OSError, path: Path) -> StoreWriteError:
+    """The one message for a store file that cannot be written (permission, full disk, read-only)."""
     if isinstance(exc, PermissionError):
         return StoreWriteError(f"cannot write to the store: permission denied on {path} "
                                "(a store shared by a group is made with: claimtag init --shared GROUP)")
@@ -64,13 +65,9 @@ class StoreFS:
                 except FileExistsError:
                     pass
                 except OSError as exc:
-                    raise _permission(exc, path) from None
+                    raise write_error(exc, path) from None
                 st = os.lstat(path)
-            if stat.S_ISLNK(st.st_mode):
-                raise UnsafeStore(f"store folder {path} is a symbolic link: refused (links inside a store "
-                                  "are never followed; remove it)")
-            if not stat.S_ISDIR(st.st_mode):
-                raise UnsafeStore(f"store folder {path} is not a folder: refused")
+            _must_be_folder(path, st)
         return path
 
     def parent(self, path: Path) -> Path:
@@ -89,10 +86,10 @@ class StoreFS:
         try:
             fd = open_regular(self.parent(path), os.O_RDWR | os.O_CREAT | os.O_APPEND, self.file_mode)
         except OSError as exc:
-            raise _permission(exc, path) from None
+            raise write_error(exc, path) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # appenders of one file in turn: the last byte is settled when read
-            self.own_mode(fd)
+            own_mode(fd, self.file_mode)
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data
@@ -100,23 +97,23 @@ class StoreFS:
             if durable:
                 os.fsync(fd)
         except OSError as exc:
-            raise _permission(exc, path) from None
+            raise write_error(exc, path) from None
         finally:
             os.close(fd)
 
-    def own_mode(self, fd: int) -> None:
-        """Give a file this process created the store's mode (``open`` applied the umask to it)."""
-        st = os.fstat(fd)
-        if stat.S_IMODE(st.st_mode) != self.file_mode and st.st_uid == os.geteuid():
-            os.fchmod(fd, self.file_mode)
-
     def check_layout(self) -> None:
-        """Refuse a store whose subfolders are links (checked when the store is opened)."""
+        """Refuse a store whose subfolders are links (checked when the store is opened; nothing is made)."""
         for name in SUBFOLDERS:
             try:
                 st = os.lstat(self.root / name)
             except FileNotFoundError:
                 continue
-            if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
-                raise UnsafeStore(f"store folder {self.root / name} is a symbolic link or not a folder: refused "
-                                  "(links inside a store are never followed; remove it)")
+            _must_be_folder(self.root / name, st)
+
+
+def _must_be_folder(path: Path, st: os.stat_result) -> None:
+    if stat.S_ISLNK(st.st_mode):
+        raise UnsafeStore(f"store folder {path} is a symbolic link: refused (links inside a store are never "
+                          "followed; remove it)")
+    if not stat.S_ISDIR(st.st_mode):
+        raise UnsafeStore(f"store folder {path} is not a folder: refused")

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import fcntl
 import os
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import StoreError, StoreWriteError
-from ..fileio import open_regular
+from ..errors import StoreError
+from ..fileio import open_regular, own_mode
+from .fs import write_error
 
 LOCK_FILE = "claimtag-store.lock"
 
@@ -35,7 +35,7 @@ class LockLost(StoreError):
     """The lock file was deleted or replaced while a change was being written: the change was not saved."""
 
 
-class _LockFile:
+class LockFile:
     def __init__(self, path: Path, mode: int):
         self.path, self.mode = path, mode
         self.fd: int | None = None
@@ -54,12 +54,9 @@ class _LockFile:
             if self.fd is None:
                 try:
                     self.fd = open_regular(self.path, os.O_RDWR | os.O_CREAT, self.mode)
-                    st = os.fstat(self.fd)
-                    if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != self.mode:
-                        os.fchmod(self.fd, self.mode)  # open() applied the umask
-                except PermissionError:
-                    raise StoreWriteError(f"cannot write to the store: permission denied on {self.path} "
-                                          "(a store shared by a group is made with: claimtag init --shared GROUP)") from None
+                except OSError as exc:
+                    raise write_error(exc, self.path) from None
+                own_mode(self.fd, self.mode)
             return self.fd
 
     def _still_named(self, fd: int) -> bool:
@@ -70,25 +67,26 @@ class _LockFile:
         return (st.st_ino, st.st_dev) == (mine.st_ino, mine.st_dev) and mine.st_nlink > 0
 
 
-_FILES: dict[str, _LockFile] = {}
+_FILES: dict[str, LockFile] = {}
 _FILES_MUTEX = threading.Lock()
 
 
-def _lock_file(root: Path, mode: int) -> _LockFile:
+def lock_file(root: Path, mode: int) -> LockFile:
+    """The process's one ``LockFile`` of the store at ``root`` (by real path: two ``Store`` objects of one
+    folder must share it, or closing one descriptor would drop the other's locks)."""
     path = root / LOCK_FILE
     key = os.path.realpath(root)
     with _FILES_MUTEX:
         found = _FILES.get(key)
         if found is None:
-            found = _FILES[key] = _LockFile(path, mode)
+            found = _FILES[key] = LockFile(path, mode)
         return found
 
 
 @contextmanager
-def bucket_lock(root: Path, index: int, mode: int, timeout: float) -> Iterator[Callable[[], None]]:
+def bucket_lock(lf: LockFile, index: int, timeout: float) -> Iterator[Callable[[], None]]:
     """Hold bucket ``index``'s lock (0..255); yields ``verify()``, which raises ``LockLost`` if the lock
     file is no longer the one locked. Raises ``StoreError`` after ``timeout`` seconds."""
-    lf = _lock_file(root, mode)
     deadline = time.monotonic() + timeout
     thread_lock = lf.thread_lock(index)
     if not thread_lock.acquire(timeout=timeout):
@@ -107,7 +105,7 @@ def bucket_lock(root: Path, index: int, mode: int, timeout: float) -> Iterator[C
         thread_lock.release()
 
 
-def _acquire(lf: _LockFile, index: int, deadline: float, timeout: float) -> int:
+def _acquire(lf: LockFile, index: int, deadline: float, timeout: float) -> int:
     pause = 0.0005
     while True:
         fd = lf.current_fd()

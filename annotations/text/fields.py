@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from ..errors import RefusedInput
-from .display import _UNSAFE_ONE_LINE, escaped, strip_controls
+from .display import display_safe, escaped, strip_controls
 from .normalize import remove_controls
 
 MAX_DEPTH = 32
@@ -58,7 +58,7 @@ def ident(value: Any, what: str, max_len: int = MAX_ID) -> str:
     text = _no_surrogate(str(value), what).strip()
     if not text:
         raise RefusedInput(f"{what} is empty")
-    if _UNSAFE_ONE_LINE.search(text):
+    if display_safe(text) != text:  # the terminal gate's own rule of what may not be shown
         raise RefusedInput(f"{what} '{escaped(text)[:80]}' contains control characters")
     if len(text) > max_len:
         raise RefusedInput(f"{what} is longer than {max_len} characters")

@@ -18,7 +18,7 @@ from tui.app import ClaimtagApp
 from tui.messages import StoreChanged
 from tui.screens.list.screen import ArticleListScreen
 from tui.screens.reader.screen import ReaderScreen
-from tui.testing import screen_text
+from tui.testing import notifications, screen_text
 
 CLAIMTAG = Path(sys.executable).parent / "claimtag"
 FIRST = "000_ecb1173961431c24"
@@ -105,19 +105,6 @@ def add_claim(store: Store, annotator: str = "alice") -> Claim:
                                   "Chinese AI", annotator))
 
 
-def messages_of(app) -> list[str]:
-    """Record what the app notifies (the toast still shows; its wrapping depends on the path)."""
-    seen: list[str] = []
-    notify = app.notify
-
-    def recording(message, **kwargs):
-        seen.append(message)
-        notify(message, **kwargs)
-
-    app.notify = recording
-    return seen
-
-
 def unreadable(path: Path) -> str:
     return f"store file {path} is unreadable (invalid JSON"
 
@@ -126,7 +113,7 @@ async def test_list_with_a_corrupt_corpus_bucket_says_so(seeded_store, schema):
     path = bucket_file(seeded_store, "corpus")
     before = corrupt(path)
     app = ClaimtagApp(seeded_store, schema, "alice")
-    seen = messages_of(app)
+    seen = notifications(app)
     async with app.run_test(size=(140, 24), notifications=True) as pilot:  # room beside the toast
         await pilot.pause()
         assert isinstance(app.screen, ArticleListScreen)
@@ -145,7 +132,7 @@ async def test_opening_an_article_with_a_corrupt_claims_bucket(seeded_store, sch
     path = bucket_file(seeded_store, "claims")
     before = corrupt(path)
     app = ClaimtagApp(seeded_store, schema, "alice")
-    seen = messages_of(app)
+    seen = notifications(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         assert "5 articles" in screen_text(app) and not seen  # the list needs only corpus and states
@@ -161,7 +148,7 @@ async def test_opening_an_article_with_a_corrupt_claims_bucket(seeded_store, sch
 
 async def test_reader_survives_a_claims_bucket_going_bad(seeded_store, schema):
     app = ClaimtagApp(seeded_store, schema, "alice")
-    seen = messages_of(app)
+    seen = notifications(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         app.screen.open_article(FIRST)
@@ -188,7 +175,7 @@ async def test_reader_survives_a_claims_bucket_going_bad(seeded_store, schema):
 
 async def test_done_with_a_corrupt_corpus_bucket_on_a_wide_reader(seeded_store, schema):
     app = ClaimtagApp(seeded_store, schema, "alice")
-    seen = messages_of(app)
+    seen = notifications(app)
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await pilot.pause()
         app.screen.open_article("002_45969eb7d7822045")

@@ -98,11 +98,7 @@ def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_kept(seeded_sto
     lock.unlink()
     os.symlink(victim, lock)
     before = victim.read_bytes()
-    store = Store(seeded_store.root)
-    store.buckets.root = store.root  # a fresh process: no lock descriptor cached for this root
-    from annotations.store import lock as lock_mod
-
-    lock_mod._FILES.pop(os.path.realpath(store.root), None)
+    store = Store(seeded_store.root)  # the descriptor this process holds no longer names the path: reopened
     with pytest.raises(StoreError, match="symbolic link"):
         store.save_claim(claim_of(store))
     assert victim.read_bytes() == before  # not truncated, not locked through the link

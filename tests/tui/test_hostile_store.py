@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import Claim, NewArticle
+from annotations.store import Store
 from annotations.store import lock as store_lock
 from annotations.text.display import UNSAFE
 from tui.app import ClaimtagApp
 from tui.screens.reader.screen import ReaderScreen
-from tui.testing import screen_strips, screen_text
+from tui.testing import notifications, screen_strips, screen_text
 
 pytestmark = pytest.mark.anyio
 
@@ -31,9 +32,7 @@ async def test_no_stored_string_reaches_the_terminal_raw(store, schema):
     store.save_claim(Claim(f"c{EVIL}", aid, art.sha256, 0, 18, TEXT[:18], f"fact{EVIL}", f"favor{EVIL}",
                            f"target{EVIL}", "alice", note=f"note{EVIL}"))
     app = ClaimtagApp(store, schema, "alice")
-    notes: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (notes.append(message), notify(message, **kw))[1]
+    notes = notifications(app)
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await pilot.pause()
         assert "Title" in screen_text(app) and unsafe_segments(app) == []
@@ -56,12 +55,10 @@ async def test_a_store_that_cannot_be_written_says_so_and_keeps_the_app(seeded_s
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    store_lock._FILES.clear()  # as in a fresh process: the lock file is opened on the first save
+    store_lock._FILES.clear()  # as in a fresh process (a new Store): the lock file is opened on the first save
     monkeypatch.setattr(store_lock, "open_regular", denied)
-    app = ClaimtagApp(seeded_store, schema, "bob")
-    notes: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (notes.append(message), notify(message, **kw))[1]
+    app = ClaimtagApp(Store(seeded_store.root), schema, "bob")
+    notes = notifications(app)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("enter")
