@@ -16,11 +16,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..models import now_iso
+from ..models import labels_problem, now_iso
 from .buckets import Buckets, bucket_of
 from .counts import recount
 from .db import match, put
 from .log import LogLine, read_logs
+from .writes import put_state
 
 Docs = list[tuple[str, dict[str, Any]]]  # (bucket, document)
 Key = tuple[str, str]  # (what, key)
@@ -76,20 +77,27 @@ def check_logs(buckets: Buckets, docs: dict[str, Docs], broken: set[str], repair
             if repair:
                 _append(buckets, ll.file, {"torn_line": ll.line, "ts": now_iso()})
     now = _StoreNow(docs)
-    # a change without its marker: the writer was killed between the log and the files (or just after)
-    later_before: dict[Key, list[Any]] = {}
+    # a change without its marker: the writer was killed between the log and the files (or just after).
+    # It happened if the store holds its "after", or if a later change of the record started from it.
+    befores: dict[Key, list[tuple[str, Any]]] = {}  # record -> (ts, before) of every change of it
     for group in changes.values():
         for ll in group:
             e = ll.entry or {}
-            later_before.setdefault((_what(e["op"]), e["key"]), []).append(e.get("before"))
+            befores.setdefault((_what(e["op"]), e["key"]), []).append((str(e.get("ts")), e.get("before")))
+
+    def happened(e: dict[str, Any]) -> bool:
+        if now.holds(e["op"], e["key"], e.get("after")):
+            return True
+        ts = str(e.get("ts"))
+        return any(t > ts and b == e.get("after") for t, b in befores.get((_what(e["op"]), e["key"]), []))
+
     for tx, group in changes.items():
         if tx in applied:
             continue
         entries = [ll.entry or {} for ll in group]
         if any(e.get("bucket") in broken for e in entries):
             continue
-        done = all(now.holds(e["op"], e["key"], e.get("after")) or
-                   e.get("after") in later_before.get((_what(e["op"]), e["key"]), []) for e in entries)
+        done = all(happened(e) for e in entries)
         first = entries[0]
         problems.append(f"log/{group[0].file.name}:{group[0].line}: change {tx} ({first['op']} {first['key']}, "
                         f"{first.get('ts')}) was interrupted and is {'applied' if done else 'NOT applied'}; "
@@ -146,11 +154,8 @@ def _put_back(buckets: Buckets, e: dict[str, Any]) -> None:
         aid, who = after.get("article_id"), after.get("annotator")
         if not isinstance(aid, str) or not isinstance(who, str):
             return
+        if labels_problem(after.get("labels")):
+            return
         with buckets.change(bucket_of(aid)) as change:
-            states = change.table("states")
-            old = states.get(match(article_id=aid, annotator=who))
-            rec = dict(old) if old is not None else dict(after)
-            rec["labels"] = after.get("labels", {})
-            put(states, old, rec)
-            change.log("claimtag-check", "state.put", e["key"], None if old is None else dict(old), rec)
+            put_state(change, aid, who, {"labels": after["labels"]})  # logged like any label change
 

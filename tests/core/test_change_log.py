@@ -116,3 +116,19 @@ def test_legacy_log_entries_are_not_taken_for_lost_changes(seeded_store: Store):
         fh.write(json.dumps({"ts": "2025-01-01T00:00:00", "annotator": "legacy", "pid": 1, "op": "claim.put",
                              "key": "never-happened", "before": None, "after": {"id": "never-happened"}}) + "\n")
     assert seeded_store.check() == []
+
+
+def test_an_interrupted_delete_of_a_claim_that_is_still_there_is_not_applied(seeded_store: Store):
+    """A delete killed before its files were written: the claim is still stored. Its "after" (none) equals
+    the "before" of the claim's creation, an *earlier* change: that must not count as applied."""
+    c = seeded_store.save_claim(claim_of(seeded_store))
+    put = lines(seeded_store)[0]
+    ghost = {**put, "tx": "killeddelete0001", "ts": "2099-01-01T00:00:00+00:00", "op": "claim.delete",
+             "before": put["after"], "after": None}
+    with open(log_path(seeded_store), "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(ghost) + "\n")
+    problems = seeded_store.check()
+    assert len(problems) == 1 and "NOT applied" in problems[0]
+    seeded_store.check(repair=True)
+    assert [x.id for x in seeded_store.claims(FIRST)] == [c.id]  # repair did not "put back" a delete
+    assert seeded_store.check() == []

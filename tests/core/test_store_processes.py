@@ -97,13 +97,21 @@ def run(root: Path, *args: str) -> list[str]:
     return out.splitlines()
 
 
-def every_file_parses(root: Path) -> None:
+def every_file_parses(root: Path, kills: int = 0) -> None:
+    """Every bucket file parses, and every log line, except at most one torn line per killed writer: the
+    kernel may cut a write short when SIGKILL lands in it (the log is built for that: a torn line stays
+    on its own line, check reports it and --repair marks it)."""
     for kind in ("corpus", "claims", "states"):
         for path in (root / kind).glob("*.json"):
             assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict), path
+    torn = 0
     for path in (root / "log").glob("*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            json.loads(line)
+            try:
+                json.loads(line)
+            except ValueError:
+                torn += 1
+    assert torn <= kills, f"{torn} torn log lines after {kills} kills"
 
 
 def test_eight_writers_at_once_lose_nothing(root: Path):
@@ -143,7 +151,7 @@ def test_writers_killed_at_random_moments(root: Path):
                 word, cid = line.split()
                 {"saved": acked, "deleting": deleting, "deleted": deleted}[word].add(cid)
     assert len(acked) > 100, f"the writers saved only {len(acked)} claims: the test proves little"
-    every_file_parses(root)
+    every_file_parses(root, kills=60)
     store = Store(root)
     present = {c.id for c in store.all_claims()}
     assert acked - deleting <= present
