@@ -37,16 +37,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tinydb.storages import Storage
 
 from ..errors import CorruptStoreFile
 from ..fileio import FILE_MODE, NotARegularFile, atomic_write_many, read_regular
-from .fs import write_error
-
-if TYPE_CHECKING:
-    from .fs import StoreFS
+from .fs import StoreFS, write_error
 
 Tables = dict[str, dict[str, Any]]
 
