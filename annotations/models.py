@@ -7,8 +7,9 @@ The rules (every other module calls these; none re-states them):
 - ``claim_order``: the order claims are listed, drawn and exported in;
 - ``span_problem``: whether a span and its quote fit a text;
 - ``status_after_claims``: an article's status once its claim count changed;
-- ``labels_problem``: the shape of article labels;
-- ``next_target``: the target after a claim's current one.
+- ``labels_problem``: the shape of article labels; ``toggled_label``: a label value set or unset;
+- ``next_target``: the target after a claim's current one;
+- ``opened``: whether an annotator's state says they opened the article.
 Display safety (what may reach a terminal) is ``text/display.py``.
 """
 
@@ -22,6 +23,8 @@ from typing import Any
 from .errors import BadRecord
 
 STATUSES = ("todo", "in progress", "done")
+GOLD = "gold"  # the reviewers' layer: claims and labels settled from the annotators' (never an annotator's name)
+HOWS = ("unanimous", "picked", "edited", "added", "no claim", "labels")  # how a gold decision came about
 
 
 def now_iso() -> str:
@@ -132,6 +135,53 @@ class ArticleState:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision on one unit of an article (``review/units.py``), with its provenance.
+
+    ``how``: ``unanimous`` (merged: every annotator made the same claim), ``picked`` (one annotator's
+    variant), ``edited`` (a variant changed by the reviewer), ``added`` (a claim no annotator made),
+    ``no claim`` (a negative: nothing here is a claim, every variant was wrong), ``labels`` (the gold
+    article labels). ``start``/``end``: the unit decided, as it was then (0, 0 for labels); ``claim_ids``:
+    the gold claims it made; ``sources``: the annotators whose work it took (for ``no claim``: whose
+    claims it rejected); ``basis``: a fingerprint of the unit's variants when decided, so a re-merge
+    can say which decisions no longer agree with their sources."""
+
+    id: str
+    article_id: str
+    text_sha256: str
+    start: int
+    end: int
+    how: str
+    sources: tuple[str, ...]
+    claim_ids: tuple[str, ...]
+    basis: str
+    reviewer: str
+    at: str
+    rationale: str = ""
+
+    @property
+    def manual(self) -> bool:
+        """A reviewer's own choice (a re-merge never touches it), not an automatic unanimous merge."""
+        return self.how != "unanimous"
+
+    def to_record(self) -> dict[str, Any]:
+        rec = {name: getattr(self, name) for name in _DECISION_FIELDS}
+        rec["sources"], rec["claim_ids"] = list(self.sources), list(self.claim_ids)
+        return rec
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> Decision:
+        _valid(cls, rec)
+        known = cls.__dataclass_fields__
+        data = {k: v for k, v in rec.items() if k in known}
+        data["sources"], data["claim_ids"] = tuple(data["sources"]), tuple(data["claim_ids"])
+        return cls(**data)
+
+
+_DECISION_FIELDS = tuple(Decision.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
 class StateChange:
     """A change of one annotator's state of one article (None: leave as it is), as imports make them."""
 
@@ -181,6 +231,13 @@ _SHAPES: dict[str, dict[str, tuple[Any, str]]] = {  # class -> field -> (test, w
                      "status": (lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}"),
                      "labels": (lambda v: labels_problem(v) is None, "an object of lists of strings"),
                      "n_claims": (_count, "a whole number"), "updated": (_text, "a string")},
+    "Decision": {**{f: (_text, "a string") for f in ("id", "article_id", "text_sha256", "basis", "reviewer", "at",
+                                                     "rationale")},
+                 "start": (_count, "a whole number"), "end": (_count, "a whole number"),
+                 "how": (lambda v: v in HOWS, f"one of {', '.join(HOWS)}"),
+                 "sources": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of strings"),
+                 "claim_ids": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                               "a list of strings")},
 }
 
 
@@ -218,7 +275,7 @@ _COMPILED = {
     cls.__name__: tuple((name, test, what, cls.__dataclass_fields__[name].default is MISSING
                          and cls.__dataclass_fields__[name].default_factory is MISSING)
                         for name, (test, what) in _SHAPES[cls.__name__].items())
-    for cls in (Article, Claim, ArticleState)
+    for cls in (Article, Claim, ArticleState, Decision)
 }
 _FAST = {  # class -> (str/count fields, their types, count fields, the other fields as in _COMPILED)
     key: (tuple(n for n, t, _, _ in rows if t in (_text, _count)),
@@ -266,6 +323,25 @@ def labels_problem(labels: Any) -> str | None:
             for k, v in labels.items()):
         return "article labels must map label sets to lists of values"
     return None
+
+
+def opened(state: ArticleState) -> bool:
+    """Whether an annotator opened the article (a status beyond todo, a claim or a label): an article an
+    annotator never opened is not data for agreement, and they are not "missing" a claim in review."""
+    return state.status != "todo" or bool(state.n_claims) or bool(state.labels)
+
+
+def toggled_label(labels: dict[str, list[str]], label_set: str, value: str, multiple: bool) -> dict[str, list[str]]:
+    """Article labels with ``value`` of ``label_set`` toggled: off if set; else added (several allowed) or
+    put in place of the set's value (one allowed)."""
+    current = list(labels.get(label_set, []))
+    if value in current:
+        current.remove(value)
+    elif multiple:
+        current.append(value)
+    else:
+        current = [value]
+    return {**{k: list(v) for k, v in labels.items()}, label_set: current}
 
 
 def next_target(targets: Sequence[str], current: str | None, default: str) -> str:

@@ -7,11 +7,13 @@ app only subscribes to it. Keys come from ``keys.py``.
 
 from __future__ import annotations
 
+import secrets
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
+from textual.screen import Screen
 
 from annotations.errors import ClaimtagError
 from annotations.schema import Schema
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from annotations.editing import History
 
 IDLE_GC_TICK = 0.5
-ROLES = ("annotator",)  # the reviewer's role comes with review
+ROLES = ("annotator", "reviewer")
 
 
 class ClaimtagApp(App[int]):
@@ -37,12 +39,13 @@ class ClaimtagApp(App[int]):
     # rules the first screen does not use made its first frame slower. The list's CSS (beside its
     # screen) loads here: the default screen's own CSS_PATH is not loaded by Textual, and making the
     # list a mode instead (which does load it) costs a CSS refresh: first frame 12 -> 23 ms.
-    CSS_PATH = ["app.tcss", "screens/list/list.tcss"]
+    CSS_PATH = ["app.tcss", "screens/list/list.tcss", "screens/review_list/review_list.tcss"]
     TITLE = "claimtag"
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, store: Store, schema: Schema, annotator: str,
-                 startup_messages: list[tuple[str, str]] | None = None, role: str = "annotator"):
+                 startup_messages: list[tuple[str, str]] | None = None, role: str = "annotator",
+                 blind: bool = False):
         super().__init__()
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
@@ -52,6 +55,8 @@ class ClaimtagApp(App[int]):
         self.annotator = annotator
         self._skipped_told: dict[str, str] = {}  # store files left out, as last reported
         self.role = role
+        self.blind = blind  # review: annotators shown as letters, shuffled per article (review/layers.py)
+        self.blind_secret = secrets.token_hex(8)
         self.idle_gc = idle_gc.SHARED
         self.watcher: StoreWatcher = watcher_for(store)
         self._signature = self.watcher.signature
@@ -65,8 +70,13 @@ class ClaimtagApp(App[int]):
 
         return History(self.store)
 
-    def get_default_screen(self) -> ArticleListScreen:
-        """The list is the first screen itself (no empty screen painted before it)."""
+    def get_default_screen(self) -> Screen[None]:
+        """The list is the first screen itself (no empty screen painted before it): the article list of an
+        annotator, the review list of a reviewer."""
+        if self.role == "reviewer":
+            from .screens.review_list.screen import ReviewListScreen
+
+            return ReviewListScreen()
         return ArticleListScreen()
 
     def on_mount(self) -> None:
@@ -145,9 +155,10 @@ class ClaimtagApp(App[int]):
 
 
 def create_app(store: Store, schema: Schema, annotator: str, role: str = "annotator",
-               startup_messages: list[tuple[str, str]] | None = None) -> ClaimtagApp:
-    """An app for one person on one store: ``role`` decides which screens they get."""
-    return ClaimtagApp(store, schema, annotator, startup_messages=startup_messages, role=role)
+               startup_messages: list[tuple[str, str]] | None = None, blind: bool = False) -> ClaimtagApp:
+    """An app for one person on one store: ``role`` decides which screens they get (``reviewer``: the
+    review list and reader over every annotator's layer; ``annotator``: their own layer only)."""
+    return ClaimtagApp(store, schema, annotator, startup_messages=startup_messages, role=role, blind=blind)
 
 
 def paste_line(text: str) -> str:

@@ -35,6 +35,11 @@ def run_app(args: argparse.Namespace) -> int:
     from annotations.corpus import add_paths
 
     schema = load_schema_for(args)  # schema errors are reported before any UI starts
+    if args.review:
+        from annotations.cli import login_name
+        from annotations.review.layers import may_review
+
+        may_review(schema.review.reviewers, login_name())
     store = open_store(args)
     status = 0
     said = _Tee(sys.stderr)  # what adding the PATHs said is shown in the app too, not only behind it
@@ -54,7 +59,8 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     from .app import create_app
 
-    app = create_app(store, schema, args.annotator,
+    role = "reviewer" if args.review else "annotator"
+    app = create_app(store, schema, args.annotator, role=role, blind=args.blind or schema.review.blind,
                      startup_messages=[(line, "warning" if status else "information") for line in said.lines])
     app.run()
     return app.return_code or 0

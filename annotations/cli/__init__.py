@@ -9,9 +9,10 @@ from .commands import (
                    check_annotator,
                    default_annotator,
                    load_schema_for,
+                   login_name,
                    main,
                    open_store,
 )
 
 __all__ = ["SUBCOMMANDS", "build_app_parser", "build_parser", "check_annotator", "default_annotator", "load_schema_for",
-           "main", "open_store"]
+           "login_name", "main", "open_store"]

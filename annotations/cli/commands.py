@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import ClaimtagError, RefusedInput, StoreError
+from ..models import GOLD
 from ..schema import Schema
 from ..store import STORE_MARKER, Store, default_store_dir
 from ..text.display import escaped
@@ -31,10 +32,22 @@ def default_annotator() -> str:
         return "annotator"
 
 
+def login_name() -> str:
+    """The UNIX account running claimtag (what the change log records; ``[review] reviewers`` names these)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return str(os.getuid())
+
+
 def check_annotator(name: str) -> str:
     """The name a session saves under: the rule of every name from outside (``text.fields.ident``)."""
     if not name.strip():
         raise StoreError("the annotator name is blank (pass --annotator NAME)")
+    if name == GOLD:
+        raise StoreError(f"{GOLD!r} is the reviewers' layer, not an annotator's name (reviewers: claimtag review)")
     try:
         return ident(name, "annotator name", MAX_NAME)
     except RefusedInput as exc:
@@ -68,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     names = registry.export_names()
     p.add_argument("--format", choices=names, default="native", metavar="FORMAT",
                    help=f"one of: {registry.help_lines(names)} (default: native)")
-    p.add_argument("--annotator", default=None, help="only this annotator's work")
+    p.add_argument("--annotator", "--layer", default=None,
+                   help=f"only this annotator's work; {GOLD!r}: the reviewed dataset (the gold layer)")
     p.add_argument("--status", choices=("todo", "in progress", "done"), default=None,
                    help="only articles with this status")
     p.add_argument("-o", "--output", type=Path, default=None, help="file (or, for folder formats, folder) to write, atomically; default stdout")
@@ -102,10 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
 def build_app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="claimtag",
-        description="Open the annotator on the store (PATHs are added first). "
-                    f"Subcommands: {', '.join(SUBCOMMANDS)} (claimtag COMMAND --help).")
+        description="Open the annotator (claimtag review: the reviewer) on the store (PATHs are added first). "
+                    f"Subcommands: review, {', '.join(SUBCOMMANDS)} (claimtag COMMAND --help).")
     _common(p)
     p.add_argument("--annotator", default=None, help="your name in the store (default: login name)")
+    p.add_argument("--review", action="store_true",
+                   help="open as a reviewer: every annotator's work, agreement, the gold layer (same as claimtag review)")
+    p.add_argument("--blind", action="store_true",
+                   help="blind review: annotators shown as A, B, C..., shuffled per article, names never shown")
     p.add_argument("paths", nargs="*", type=Path, help="articles or folders to add before opening")
     return p
 
@@ -215,6 +233,8 @@ def main(argv: Sequence[str] | None = None,
                 check_annotator(args.annotator)
             status = COMMANDS[args.command](args)
             return max(status, report_skipped())
+        if argv and argv[0] == "review":  # `claimtag review ...` is `claimtag --review ...`
+            argv = ["--review", *argv[1:]]
         args = build_app_parser().parse_args(argv)
         args.annotator = check_annotator(args.annotator or default_annotator())
         if open_app is None:

@@ -15,7 +15,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import StoreError
-from ..models import Article, ArticleState, Claim, Progress, claim_order, next_target, status_after_claims
+from ..models import (
+    Article,
+    ArticleState,
+    Claim,
+    Progress,
+    claim_order,
+    next_target,
+    status_after_claims,
+    toggled_label,
+)
 from ..schema import Schema
 from ..store import Store
 from .history import ClaimEdit, Edit, History, StateEdit
@@ -251,16 +260,8 @@ class ArticleSession:
 
     def toggle_label(self, label_set: str, value: str) -> Done:
         spec = self.schema.label_set(label_set)
-        current = list(self.state.labels.get(label_set, []))
-        if value in current:
-            current.remove(value)
-        elif spec is not None and spec.multiple:
-            current.append(value)
-        else:
-            current = [value]
-        labels = dict(self.state.labels)
-        labels[label_set] = current
-        return self._set_state(f"{label_set}: {', '.join(current) or '—'}", labels=labels)
+        labels = toggled_label(self.state.labels, label_set, value, spec is not None and spec.multiple)
+        return self._set_state(f"{label_set}: {', '.join(labels[label_set]) or '—'}", labels=labels)
 
     def set_status(self, status: str) -> Done:
         return self._set_state(f"marked {status}", status=status)

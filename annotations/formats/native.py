@@ -2,11 +2,17 @@
 
 ``doc_id, title, text, text_sha256, meta, annotator, status, labels, stale,
 claims[{id, start, end, text, type, stance, target, note, created, updated}]``; an (article, annotator)
-pair is exported when the annotator has a state or claims for it."""
+pair is exported when the annotator has a state or claims for it.
+
+The gold layer (``--annotator gold``) carries its provenance: each claim a ``provenance`` (how it got there,
+source annotators, reviewer, when, rationale), and the record ``decisions``: every decision of the text,
+"no claim here" negatives and the article labels' included (``{how, start, end, text, sources, claim_ids,
+reviewer, at, rationale, sources_changed}``); a reader of the dataset knows what was reviewed."""
 
 from __future__ import annotations
 
 from ..errors import RefusedInput
+from ..models import GOLD, Decision
 from ..store import Store
 from .base import Format, Record, Unit
 
@@ -14,9 +20,22 @@ from .base import Format, Record, Unit
 def build(u: Unit, text: str, store: Store) -> list[Record]:
     claims = [{"id": c.id, "start": c.start, "end": c.end, "text": c.quote, "type": c.type, "stance": c.stance,
                "target": c.target, "note": c.note, "created": c.created, "updated": c.updated} for c in u.claims]
-    return [{"doc_id": u.doc_id, "title": u.article.title if u.article else "", "text": text, "text_sha256": u.sha,
-             "meta": u.article.meta if u.article else {}, "annotator": u.annotator, "status": u.state.status,
-             "labels": u.state.labels, "stale": u.stale, "claims": claims}]
+    record = {"doc_id": u.doc_id, "title": u.article.title if u.article else "", "text": text, "text_sha256": u.sha,
+              "meta": u.article.meta if u.article else {}, "annotator": u.annotator, "status": u.state.status,
+              "labels": u.state.labels, "stale": u.stale, "claims": claims}
+    if u.annotator == GOLD:
+        decisions = [d for d in store.decisions(u.doc_id) if d.text_sha256 == u.sha]
+        by_claim = {cid: d for d in decisions for cid in d.claim_ids}
+        for claim in claims:
+            d = by_claim.get(claim["id"])
+            claim["provenance"] = _provenance(d) if d else {"how": "added", "sources": []}
+        record["decisions"] = [{**_provenance(d), "start": d.start, "end": d.end,
+                                "text": text[d.start:d.end], "claim_ids": list(d.claim_ids)} for d in decisions]
+    return [record]
+
+
+def _provenance(d: Decision) -> Record:
+    return {"how": d.how, "sources": list(d.sources), "reviewer": d.reviewer, "at": d.at, "rationale": d.rationale}
 
 
 def read(rec: Record) -> Record:

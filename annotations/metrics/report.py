@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from ..models import Claim
+from ..models import GOLD, Claim, opened
 from ..store import Store
 from .coefficients import Agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
 from .spans import SpanCounts, exact_matches, match_claims
@@ -74,9 +74,9 @@ def _opened(store: Store, annotators: Sequence[str] | None) -> dict[str, dict[st
     """article id -> {annotator: state} for the annotators who opened it (not data otherwise)."""
     out: dict[str, dict[str, Any]] = {}
     for s in store.states():
-        if annotators and s.annotator not in annotators:
-            continue
-        if s.status != "todo" or s.n_claims or s.labels:
+        if (annotators and s.annotator not in annotators) or (not annotators and s.annotator == GOLD):
+            continue  # gold is compared only when asked for by name (--annotator gold)
+        if opened(s):
             out.setdefault(s.article_id, {})[s.annotator] = s
     return out
 

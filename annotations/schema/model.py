@@ -40,6 +40,14 @@ class LabelSet:
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    """``[review]``: who may review (login names; empty: anyone) and whether review is blind."""
+
+    reviewers: tuple[str, ...] = ()
+    blind: bool = False
+
+
+@dataclass(frozen=True)
 class Schema:
     claim_types: tuple[Choice, ...]
     default_type: str
@@ -50,6 +58,7 @@ class Schema:
     guidelines_path: Path | None
     keys: dict[str, tuple[str, ...]]  # action id (``reader.undo``) -> keys, every action of actions.ACTIONS
     source: str
+    review: ReviewSettings = ReviewSettings()
 
     def guidelines_text(self) -> str:
         path = self.guidelines_path or PACKAGE_DIR / "default_guidelines.md"

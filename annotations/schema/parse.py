@@ -24,13 +24,14 @@ from rich.style import Style
 from ..errors import SchemaError
 from .actions import BY_ID, DEFAULT_KEYS, RESERVED_KEYS, SCOPES, in_scope
 from .keys import key_problem, normalize_key
-from .model import BUILTIN, PACKAGE_DIR, Choice, LabelSet, Schema
+from .model import BUILTIN, PACKAGE_DIR, Choice, LabelSet, ReviewSettings, Schema
 from .toml_lines import TomlLines
 
 LineOf = Callable[..., int | None]
 
 TOP_LEVEL = ("guidelines", "default_type", "default_target", "targets", "claim_types", "stances",
-             "labels", "keys")
+             "labels", "keys", "review")
+REVIEW_FIELDS = ("reviewers", "blind")
 CHOICE_FIELDS = ("name", "key", "color", "style")
 LABEL_FIELDS = ("name", "choice", "values")
 
@@ -168,6 +169,23 @@ class _Parser:
             keys[action] = names
         return keys
 
+    def review(self, data: dict[str, Any]) -> ReviewSettings:
+        table = data.get("review", {})
+        line = self.where.top("review")
+        if not isinstance(table, dict):
+            raise self.fail(line, "review must be a table ([review] with reviewers = [...])")
+        for name in table:
+            if name not in REVIEW_FIELDS:
+                raise self.fail(line, "review: " + _unknown(name, REVIEW_FIELDS, "setting"))
+        reviewers = table.get("reviewers", [])
+        if not isinstance(reviewers, list) or not all(isinstance(r, str) and r.strip() and r.isprintable()
+                                                      for r in reviewers):
+            raise self.fail(line, "review: reviewers must be a list of login names (empty: anyone may review)")
+        blind = table.get("blind", False)
+        if not isinstance(blind, bool):
+            raise self.fail(line, f"review: blind must be true or false, not {_tname(blind)}")
+        return ReviewSettings(tuple(reviewers), blind)
+
     def shared_keyboards(self, types: Sequence[Choice], stances: Sequence[Choice], label_sets: Sequence[LabelSet],
                          keys: dict[str, tuple[str, ...]], remapped: set[str]) -> None:
         """In each scope one owner per key: its actions and ``app.*``; in the reader also claim types and
@@ -178,7 +196,7 @@ class _Parser:
             claims: list[tuple[str, str, int | None]] = [  # defaults first: a clash is the file's doing
                 (k, f"action {a.id}", self.where.key_entry(a.id) if a.id in remapped else None)
                 for a in in_scope(scope) + in_scope("app") for k in keys[a.id]]
-            if scope == "reader":
+            if scope in ("reader", "review"):  # the review reader edits gold claims with the same keys
                 claims += [(c.key, f"claim type {c.name!r}", self.where.entry("claim_types", i, "key"))
                            for i, c in enumerate(types)]
                 claims += [(c.key, f"stance {c.name!r}", self.where.entry("stances", i, "key"))
@@ -271,7 +289,7 @@ def parse_schema(text: str, source: str, base_dir: Path | None = None) -> Schema
     raw_keys = data.get("keys", {})
     p.shared_keyboards(types, stances, label_sets, keys, {a for a, _ in _flatten_keys(raw_keys)})
     return Schema(types, defaults["default_type"], stances, tuple(targets), defaults["default_target"],
-                  label_sets, guidelines_path, keys, source)
+                  label_sets, guidelines_path, keys, source, p.review(data))
 
 
 def _builtin_text(name: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from .api import Store
 from .buckets import BucketChange, bucket_of
 from .create import STORE_MARKER, STORE_SCHEMA_VERSION, create_store, default_store_dir
+from .gold import GoldChange
 
-__all__ = ["STORE_MARKER", "STORE_SCHEMA_VERSION", "BucketChange", "Store", "bucket_of", "create_store",
+__all__ = ["STORE_MARKER", "STORE_SCHEMA_VERSION", "BucketChange", "GoldChange", "Store", "bucket_of", "create_store",
            "default_store_dir"]

@@ -7,6 +7,7 @@ Layout (every file is JSON or text a person can read)::
     STORE/texts/<sh>/<sha256>.txt  article texts, content-addressed, never changed
     STORE/claims/<bb>.json         claims of all annotators (table "claims"), by bucket
     STORE/states/<bb>.json         per (article, annotator): status, labels, claim count
+    STORE/review/<bb>.json         the reviewers' decisions behind the gold layer (table "decisions")
     STORE/log/<annotator>.jsonl    append-only log of every change (before/after, UNIX user, applied)
     STORE/cache/sentences/<sha>.json  sentence offsets, derived, safe to delete
     STORE/claimtag-store.lock      the bucket locks (a POSIX record lock per bucket byte)
@@ -50,6 +51,7 @@ from ..models import (
     Article,
     ArticleState,
     Claim,
+    Decision,
     NewArticle,
     Progress,
     StateChange,
@@ -65,6 +67,7 @@ from .create import STORE_MARKER, STORE_SCHEMA_VERSION, create_store
 from .db import match, put
 from .files import copy_json, read_json_file
 from .fs import StoreFS, write_error
+from .gold import GoldChange, apply_gold, read_decisions
 from .writes import plain, put_state, save_group, state_fields
 
 R = TypeVar("R")
@@ -104,7 +107,7 @@ class Store:
     def signature(self) -> tuple[int, ...]:
         """Changes whenever any process saved anything (cheap to poll)."""
         sig: list[int] = []
-        for kind in ("corpus", "claims", "states", "log"):
+        for kind in ("corpus", "claims", "states", "review", "log"):
             try:
                 st = os.stat(self.root / kind)
                 sig += [st.st_mtime_ns, st.st_ino]
@@ -317,6 +320,11 @@ class Store:
             record = put_state(change, article_id, annotator, fields)
         return _state_copy(record)
 
+    def states_of(self, article_id: str) -> list[ArticleState]:
+        """Every layer's state of one article (each annotator's and gold's)."""
+        docs = self.buckets.table("states", bucket_of(article_id)).search(match(article_id=article_id))
+        return sorted(self._records(ArticleState, (copy_json(dict(d)) for d in docs), "states"), key=lambda s: s.annotator)
+
     def states(self, annotator: str | None = None) -> list[ArticleState]:
         return list(self._records(ArticleState, (rec for rec in self.buckets.scan("states")
                                                  if annotator is None or rec.get("annotator") == annotator), "states"))
@@ -328,6 +336,25 @@ class Store:
         states = {s.article_id: s for s in self.states(annotator)}
         todo = ArticleState("", annotator)
         return [Progress(art, (st := states.get(art.id, todo)).status, st.n_claims) for art in self.articles()]
+
+    # -- the gold layer -------------------------------------------------------------------------
+
+    def decisions(self, article_id: str) -> list[Decision]:
+        """The reviewers' decisions on one article (``review/units.py`` says what they decide on)."""
+        docs = self.buckets.table("review", bucket_of(article_id)).search(match(article_id=article_id))
+        return sorted(read_decisions([dict(d) for d in docs], self.buckets.skipped), key=lambda d: (d.start, d.end, d.id))
+
+    def all_decisions(self) -> list[Decision]:
+        return read_decisions(list(self.buckets.scan("review")), self.buckets.skipped)
+
+    def apply_gold(self, step: GoldChange, reviewer: str) -> None:
+        """One review step on one article, atomically (gold claims, decisions, the gold state)."""
+        for claim in step.claims_in:
+            problem = span_problem(self.text(claim.text_sha256), claim.start, claim.end, claim.quote)
+            if problem:
+                raise StoreError(f"gold claim {claim.id}: {problem}")
+        with self.change(step.article_id) as change:
+            apply_gold(change, step, reviewer)
 
     # -- checks ---------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import StoreError, StoreWriteError
 from ..fileio import open_regular, own_mode, read_regular, write_fully
 
-SUBFOLDERS = ("corpus", "claims", "states", "texts", "log", "cache", "cache/sentences")
+SUBFOLDERS = ("corpus", "claims", "states", "review", "texts", "log", "cache", "cache/sentences")
 
 
 class UnsafeStore(StoreError):

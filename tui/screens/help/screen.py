@@ -16,18 +16,21 @@ from annotations.text.display import display_safe
 from ... import keys
 
 # the scopes whose keys help shows, by the screen it was opened from
-SHOWN_SCOPES = {"reader": ("reader", "claims", "app"), "list": ("list", "app")}
+SHOWN_SCOPES = {"reader": ("reader", "claims", "app"), "list": ("list", "app"), "review": ("review", "app"),
+                "review_list": ("review_list", "app")}
 
 
 def bindings_table(schema: Schema, scope: str = "reader") -> Table:
     table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
     table.add_column("key", no_wrap=True)
     table.add_column("action")
-    if scope == "reader":
+    if scope in ("reader", "review"):
+        what = ("tag the selection as a claim, stance", "type of the claim under the cursor:") if scope == "reader" \
+            else ("gold claim of the unit: stance", "gold claim of the unit: type")
         for choice in schema.stances:
-            table.add_row(Text(key_label(choice.key)), Text(f"tag the selection as a claim, stance {choice.name}"))
+            table.add_row(Text(key_label(choice.key)), Text(f"{what[0]} {display_safe(choice.name)}"))
         for choice in schema.claim_types:
-            table.add_row(Text(key_label(choice.key)), Text(f"type of the claim under the cursor: {choice.name}"))
+            table.add_row(Text(key_label(choice.key)), Text(f"{what[1]} {display_safe(choice.name)}"))
     for shown in SHOWN_SCOPES.get(scope, (scope, "app")):
         for action in in_scope(shown):
             where = "" if shown == scope else f" ({SCOPES[shown]})"

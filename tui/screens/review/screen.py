@@ -1,0 +1,247 @@
+"""The review reader: one article with every annotator's claims (letters in the gutter, the unit under
+the cursor selected), the gold layer highlighted, and a panel with the unit's variants, its conflict
+kinds and its decision.
+
+Keys become calls on a ``ReviewSession`` (annotations/review/session.py); every step is saved through
+the store at once. In blind review every annotator is named by a letter only (``Letters.name``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from annotations.errors import StoreError
+from annotations.review.layers import Letters, opened_by
+from annotations.review.session import ReviewSession
+from annotations.text.display import display_safe
+
+from ... import keys
+from ...messages import StoreChanged
+from ...widgets.claim_styles import ClaimHighlights, ClaimStyles
+from ...widgets.gutter_view import GutterLayer, GutterTextView
+from ...widgets.status_bar import StatusBar
+from ...widgets.text_view import Highlight
+from .unit_panel import unit_text
+
+UNDERLINE = Style(underline=True)
+
+
+class ReviewScreen(Screen[None]):
+    CSS_PATH = "review.tcss"
+    AUTO_FOCUS = "#text"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, article_id: str):
+        super().__init__()
+        app = self.app
+        article = app.store.article(article_id)
+        if article is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        letters = Letters(article.id, opened_by(app.store.states_of(article.id)), blind=app.blind,
+                          secret=app.blind_secret)
+        # ready before the screen mounts: keys typed ahead act on it
+        self.session = ReviewSession(app.store, app.schema, article, app.annotator, letters)
+        self.claim_highlights = ClaimHighlights(ClaimStyles(app.schema, app.no_color))
+        self._shown = False
+        keys.bind_scope(self, app.schema.keys, "review")
+        # the stance and claim-type keys edit the unit's gold claim (the reader's keys, one keyboard)
+        keys.bind_indexed(self, [c.key for c in app.schema.stances], "edit_stance")
+        keys.bind_indexed(self, [c.key for c in app.schema.claim_types], "edit_type")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="main"):
+                yield Static(id="title")
+                yield GutterTextView(id="text")
+            yield Static(id="unit")
+        yield StatusBar(id="status")
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).hints = "n next · ⏎ pick · e edit · x none · ? keys"
+        self._shown = True
+        self.show()
+
+    # -- drawing ----------------------------------------------------------------------------------
+
+    def show(self) -> None:
+        session = self.session
+        view = self.query_one(GutterTextView)
+        view.set_document(session.text, self.highlights())
+        self.show_title()
+        self.refresh_view()
+
+    def show_title(self) -> None:
+        s = self.session
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(display_safe(s.article.title) or display_safe(s.article.id), style="bold")
+        title.append(f"  review · {display_safe(s.letters.legend()) or 'no annotator opened it'}", style="dim")
+        self.query_one("#title", Static).update(title)
+
+    def highlights(self) -> list[Highlight]:
+        s = self.session
+        spans = [Highlight(u.start, u.end, UNDERLINE) for u in s.units]  # every unit: underlined
+        return spans + self.claim_highlights(s.gold)  # gold claims on top, in their stance's colour
+
+    def gutter_layers(self) -> list[GutterLayer]:
+        s = self.session
+        out = []
+        for who in s.letters.ordered(s.annotators):
+            spans = [(c.start, c.end) for u in s.units for c in u.variants.get(who, ())]
+            out.append(GutterLayer(s.letters.of(who)[:1], spans))
+        gold = [(c.start, c.end) for c in s.gold]
+        out.append(GutterLayer("G", gold))
+        out.append(GutterLayer("∅", [(d.start, d.end) for d in s.decisions if d.how == "no claim"]))
+        return out
+
+    def refresh_view(self, scroll: bool = True) -> None:
+        if not self._shown:
+            return
+        s = self.session
+        view = self.query_one(GutterTextView)
+        view.set_highlights(self.highlights())
+        view.set_layers(self.gutter_layers())
+        unit = s.unit
+        if unit is not None:
+            view.set_selection(unit.start, unit.end, scroll=scroll)
+        panel = self.query_one("#unit", Static)
+        panel.update(unit_text(s, panel.content_region.width or self.app.size.width - 2))
+
+    def say(self, message: str) -> None:
+        if self._shown:
+            self.query_one(StatusBar).say(message)
+
+    def step(self, fn: Callable[..., str | None], *args: object) -> None:
+        """Run a review step; a store error becomes a message, never a traceback."""
+        try:
+            what = fn(*args)
+        except StoreError as exc:
+            self.app.report_error(exc, title="not saved")
+            return
+        self.app.note_own_save()
+        if what is None:
+            self.say("nothing to do")
+        elif self._shown:
+            self.query_one(StatusBar).saved(what)
+        self.refresh_view()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """An annotator (or another reviewer) saved: units, decisions and 'sources changed' marks again."""
+        try:
+            self.session.reload()
+        except StoreError as exc:
+            self.app.report_error(exc)
+            return
+        self.refresh_view(scroll=False)
+
+    # -- moving -------------------------------------------------------------------------------------
+
+    def action_next_conflict(self) -> None:
+        if not self.session.next_conflict(1):
+            self.say("no open conflict in this article (A accepts the unanimous units)")
+        self.refresh_view()
+
+    def action_prev_conflict(self) -> None:
+        if not self.session.next_conflict(-1):
+            self.say("no open conflict in this article")
+        self.refresh_view()
+
+    def action_next_unit(self) -> None:
+        self.session.move(1)
+        self.refresh_view()
+
+    def action_prev_unit(self) -> None:
+        self.session.move(-1)
+        self.refresh_view()
+
+    def action_next_variant(self) -> None:
+        who = self.session.next_variant()
+        if who is not None:
+            self.say(f"variant of {self.session.letters.name(who)}")
+        self.refresh_view(scroll=False)
+
+    # -- decisions ----------------------------------------------------------------------------------
+
+    def action_pick(self) -> None:
+        self.step(self.session.pick)
+
+    def action_edit(self) -> None:
+        s = self.session
+        if s.decision is None or not s.decision.claim_ids:
+            self.step(s.pick)
+        self.say("editing gold: stance/type keys, t target, h/l/H/L bounds, u undo")
+        self.refresh_view(scroll=False)
+
+    def action_no_claim(self) -> None:
+        self.step(self.session.no_claim)
+
+    def action_accept_unanimous(self) -> None:
+        self.step(self.session.accept_unanimous)
+
+    def action_rationale(self) -> None:
+        decision = self.session.decision
+        if decision is None:
+            self.say("decide the unit first (Enter pick, e edit, x no claim), then give the reason")
+            return
+        from ..prompt.rationale import RationaleScreen
+
+        unit = self.session.unit
+        quote = self.session.text[unit.start:unit.end] if unit else ""
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.step(self.session.rationale, text)
+
+        self.app.push_screen(RationaleScreen(decision.rationale, quote), done)
+
+    def action_edit_stance(self, index: int) -> None:
+        self.step(self.session.edit_stance, self.app.schema.stances[index].name)
+
+    def action_edit_type(self, index: int) -> None:
+        self.step(self.session.edit_type, self.app.schema.claim_types[index].name)
+
+    def action_cycle_target(self) -> None:
+        self.step(self.session.edit_target)
+
+    def action_extend_end(self) -> None:
+        self.step(self.session.edit_bounds, "end", 1)
+
+    def action_shrink_end(self) -> None:
+        self.step(self.session.edit_bounds, "end", -1)
+
+    def action_extend_start(self) -> None:
+        self.step(self.session.edit_bounds, "start", 1)
+
+    def action_shrink_start(self) -> None:
+        self.step(self.session.edit_bounds, "start", -1)
+
+    def action_labels(self) -> None:
+        from ..labels.screen import LabelsScreen
+
+        self.app.push_screen(LabelsScreen(self.session), lambda _: self.refresh_view(scroll=False))
+
+    def action_undo(self) -> None:
+        self.step(self.session.undo)
+
+    def action_redo(self) -> None:
+        self.step(self.session.redo)
+
+    # -- leaving ------------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+    def action_help(self) -> None:
+        from ..help.screen import HelpScreen
+
+        self.app.push_screen(HelpScreen("review"))
+

@@ -1,0 +1,101 @@
+"""The review reader's panel: the unit under the cursor (its variants by letter, its conflict kinds),
+its gold decision with provenance, and every layer's article labels. Plain ``Text`` built from
+stored strings through the display gate, never markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from annotations.models import Claim
+from annotations.review.session import ReviewSession, unit_labels
+from annotations.text.display import display_safe
+
+QUOTE = 48
+
+
+def _quote(text: str) -> str:
+    text = display_safe(" ".join(text.split()))
+    return f"“{text[:QUOTE]}…”" if len(text) > QUOTE else f"“{text}”"
+
+
+def _claim(c: Claim) -> str:
+    return f"{display_safe(c.stance)} · {display_safe(c.type)} · {display_safe(c.target)}"
+
+
+def unit_text(s: ReviewSession, width: int) -> Text:
+    """The panel, each line cut to ``width`` cells (a line per variant, whatever the width)."""
+    lines = _panel(s).split("\n")
+    for line in lines:
+        line.truncate(max(8, width), overflow="ellipsis")
+    return Text("\n").join(lines)
+
+
+def _panel(s: ReviewSession) -> Text:
+    out = Text()
+    if not s.annotators:
+        out.append("No annotator has opened this article yet.", style="dim")
+        return out
+    unit = s.unit
+    if unit is None:
+        out.append("No claims in any layer of this article.", style="dim")
+        out.append("\n")
+        _labels(out, s)
+        return out
+    i = s.index
+    n_open = s.open_count()
+    out.append(f"unit {i + 1}/{len(s.units)}", style="bold")
+    out.append(f" · {n_open} open · {', '.join(unit_labels(s, i))}")
+    if s.is_open(i):
+        out.append(" · OPEN", style="bold reverse")
+    for who in s.letters.ordered(s.annotators):
+        out.append("\n")
+        focused = who == s.variant
+        out.append("▸" if focused else " ", style="bold")
+        out.append(f"{display_safe(s.letters.name(who))[:14]:<14} ", style="bold" if focused else "")
+        claims = unit.variants.get(who, ())
+        if not claims:
+            out.append("— no claim here", style="dim")
+            continue
+        for k, c in enumerate(claims):
+            if k:
+                out.append(" + ")
+            out.append(f"{_claim(c)} {_quote(c.quote)}")
+    out.append("\n")
+    _decision(out, s)
+    out.append("\n")
+    _labels(out, s)
+    return out
+
+
+def _decision(out: Text, s: ReviewSession) -> None:
+    d = s.decision
+    out.append(" gold           ", style="bold")
+    if d is None:
+        out.append("not decided" + (" (unanimous: A accepts)" if s.unit and s.unit.unanimous else ""), style="dim")
+        return
+    letters = ", ".join(s.letters.of(w) for w in s.letters.ordered(list(d.sources))) or "—"
+    if d.how == "no claim":
+        out.append("NO CLAIM HERE", style="bold")
+    else:
+        for k, c in enumerate(s.gold_claims_of(s.index)):
+            out.append((" + " if k else "") + f"{_claim(c)} {_quote(c.quote)}")
+    out.append(f"\n                {d.how} · from {letters}", style="dim")
+    if not s.letters.blind:
+        out.append(f" · by {display_safe(d.reviewer)}", style="dim")
+    if s.changed(s.index):
+        out.append(" · ⚠ SOURCES CHANGED since decided", style="bold")
+    if d.rationale:
+        out.append(f"\n                reason: {display_safe(d.rationale)}")
+
+
+def _labels(out: Text, s: ReviewSession) -> None:
+    out.append(" labels         ", style="bold")
+    parts = []
+    for who in s.letters.ordered(s.annotators):
+        labels = s.states[who].labels if who in s.states else {}
+        shown = "; ".join(f"{display_safe(k)}={','.join(display_safe(v) for v in vs)}" for k, vs in labels.items() if vs)
+        parts.append(f"{s.letters.of(who)}: {shown or '—'}")
+    gold = "; ".join(f"{display_safe(k)}={','.join(display_safe(v) for v in vs)}"
+                     for k, vs in s.gold_state.labels.items() if vs)
+    parts.append(f"gold: {gold or '—'}")
+    out.append(" | ".join(parts))
