@@ -26,8 +26,8 @@ def build(u: Unit, text: str, store: Store) -> list[Record]:
     if u.annotator == GOLD:
         decisions = [d for d in store.decisions(u.doc_id) if d.text_sha256 == u.sha]
         by_claim = {cid: d for d in decisions for cid in d.claim_ids}
-        for claim in claims:
-            d = by_claim.get(claim["id"])
+        for claim, c in zip(claims, u.claims):
+            d = by_claim.get(c.id)
             claim["provenance"] = _provenance(d) if d else {"how": "added", "sources": []}
         record["decisions"] = [{**_provenance(d), "start": d.start, "end": d.end,
                                 "text": text[d.start:d.end], "claim_ids": list(d.claim_ids)} for d in decisions]

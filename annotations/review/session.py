@@ -21,6 +21,7 @@ from .layers import Letters, opened_by
 from .units import ClaimUnit, units_of
 
 _WORD = re.compile(r"\S+")
+_WORD_START = re.compile(r"(?<!\S)\S")  # looks behind ``pos``: a word cut by a search window is no word start
 
 
 @dataclass(frozen=True)
@@ -296,11 +297,10 @@ def word_step(text: str, start: int, end: int, side: str, words: int) -> tuple[i
         ends = [m.end() for m in _WORD.finditer(text, start, end) if m.end() < end]
         return (start, ends[-1]) if ends else (start, end)
     if words > 0:
-        lo = max(0, start - 400)
-        starts = [m.start() + lo for m in _WORD.finditer(text[lo:start])]
+        starts = [m.start() for m in _WORD_START.finditer(text, max(0, start - 400), start)]
         return (starts[-1], end) if starts else (start, end)
-    nxt = [m.start() for m in _WORD.finditer(text, start + 1, end) if m.start() > start]
-    return (nxt[0], end) if nxt else (start, end)
+    m = _WORD_START.search(text, start + 1, end)
+    return (m.start(), end) if m else (start, end)
 
 
 def unit_labels(session: ReviewSession, i: int) -> Sequence[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptStoreFile, StoreError
-from ..models import Article, ArticleState, Claim, now_iso, record_problem, span_problem
+from ..models import Article, ArticleState, Claim, Decision, now_iso, record_problem, span_problem
 from ..text.display import escaped
 from .buckets import TABLES, Buckets, bucket_of
 from .counts import recount
@@ -45,6 +45,8 @@ def check_store(buckets: Buckets, text_of: Callable[[str], str], repair: bool = 
         problems.append(f"{aid}/{ann}: {n} claims but no state record")
         if repair:
             _repair_count(buckets, aid, ann)
+    for _, rec in docs["review"]:
+        _incomplete(rec, Decision, f"decision {rec.get('id')} of {rec.get('article_id')}", problems)
     check_logs(buckets, docs, broken, repair, problems)
     temps = _orphan_temps(buckets)
     if temps:

@@ -3,7 +3,7 @@ by a killed process, and acknowledged changes the buckets no longer hold (a lost
 
 The log is the exact record (``log.py``): every change with ``applied: true`` happened, so the newest
 applied entry of each record must be what the store holds now. Compared per record kind:
-claims whole (``claim.put`` / ``claim.delete``), article labels of a state (``state.put``; status and
+claims whole (``claim.put`` / ``claim.delete``), review decisions whole (``decision.put`` / ``.delete``), article labels of a state (``state.put``; status and
 claim count are also changed by claim saves, which log the claim), the text of an article
 (``article.put``). Entries written before the log had change ids (no ``tx``) are not compared: they
 were written before the change with no marker, so they may record changes that never happened.
@@ -38,11 +38,13 @@ class _StoreNow:
         self.claims = {str(d.get("id")): d for _, d in docs["claims"]}
         self.states = {f"{d.get('article_id')}/{d.get('annotator')}": d for _, d in docs["states"]}
         self.articles = {str(d.get("id")): d for _, d in docs["corpus"]}
+        self.decisions = {str(d.get("id")): d for _, d in docs.get("review", [])}
 
     def holds(self, op: str, key: str, after: Any) -> bool:
         what = _what(op)
-        if what == "claim":
-            return self.claims.get(key) == after if after is not None else key not in self.claims
+        if what in ("claim", "decision"):
+            held = self.claims if what == "claim" else self.decisions
+            return held.get(key) == after if after is not None else key not in held
         if what == "state":
             now = self.states.get(key)
             want = after.get("labels") if isinstance(after, dict) else None
@@ -123,8 +125,8 @@ def check_logs(buckets: Buckets, docs: dict[str, Docs], broken: set[str], repair
             continue
         problems.append(f"{what} {key}: an acknowledged change is missing from the store ({e['op']} by "
                         f"{e.get('annotator')} at {e.get('ts')}, log/{ll.file.name}:{ll.line})"
-                        + ("" if what in ("claim", "state") else "; --repair cannot put it back"))
-        if repair and what in ("claim", "state"):
+                        + ("" if what in ("claim", "state", "decision") else "; --repair cannot put it back"))
+        if repair and what in ("claim", "state", "decision"):
             _put_back(buckets, e)
 
 
@@ -149,6 +151,19 @@ def _put_back(buckets: Buckets, e: dict[str, Any]) -> None:
             elif old is not None:
                 claims.remove(doc_ids=[old.doc_id])
             recount(claims, states, aid, {str(rec.get("annotator"))}, now_iso(), create=True)
+            change.log("claimtag-check", e["op"], e["key"], None if old is None else dict(old), after)
+    elif e["op"] in ("decision.put", "decision.delete"):
+        before = e.get("before")
+        rec = after if isinstance(after, dict) else before if isinstance(before, dict) else None
+        if rec is None or not isinstance(rec.get("article_id"), str):
+            return
+        with buckets.change(bucket_of(rec["article_id"])) as change:
+            decisions = change.table("review")
+            old = decisions.get(match(id=e["key"]))
+            if isinstance(after, dict):
+                put(decisions, old, after)
+            elif old is not None:
+                decisions.remove(doc_ids=[old.doc_id])
             change.log("claimtag-check", e["op"], e["key"], None if old is None else dict(old), after)
     elif e["op"] == "state.put" and isinstance(after, dict):
         aid, who = after.get("article_id"), after.get("annotator")

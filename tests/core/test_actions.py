@@ -28,9 +28,12 @@ def test_every_action_has_a_handler_in_its_scope():
     from tui.screens.list.screen import ArticleListScreen
     from tui.screens.prompt.line_prompt import LinePrompt
     from tui.screens.reader.screen import ReaderScreen
+    from tui.screens.review.screen import ReviewScreen
+    from tui.screens.review_list.screen import ReviewListScreen
 
     handlers = {"app": ClaimtagApp, "list": ArticleListScreen, "reader": ReaderScreen, "claims": ReaderScreen,
-                "labels": LabelsScreen, "prompt": LinePrompt, "help": HelpScreen}
+                "labels": LabelsScreen, "prompt": LinePrompt, "help": HelpScreen, "review": ReviewScreen,
+                "review_list": ReviewListScreen}
     assert set(handlers) == set(SCOPES)
     for action in ACTIONS:
         assert callable(getattr(handlers[action.scope], f"action_{action.name}", None)), action.id

@@ -261,10 +261,14 @@ def test_keys_remapping_merges_with_defaults(tmp_path):
 
 
 def test_remapping_an_action_frees_its_key(tmp_path):
-    """'n' belongs to next_claim by default; move next_claim and a claim type may take 'n'."""
+    """'n' belongs to next_claim (and the review reader's next_conflict) by default; move both and a claim
+    type may take 'n'. Claim types share the review reader's keyboard: moving only one is refused."""
     text = BASE.replace('key = "o"', 'key = "n"').replace('next_sentence = ["j", "down"]', 'next_claim = "ctrl+n"')
-    s = load_schema(write(tmp_path, text))
+    with pytest.raises(SchemaError, match="already used by action review.next_conflict in the review reader"):
+        load_schema(write(tmp_path, text))
+    s = load_schema(write(tmp_path, text + '\n[keys.review]\nnext_conflict = "ctrl+n"\n'))
     assert s.type_by_key("n").name == "opinion" and s.action_for_key("n") is None
+    assert s.action_for_key("ctrl+n", "review") == "review.next_conflict"
 
 
 def test_choice_keys_are_normalised(tmp_path):
