@@ -313,3 +313,16 @@ def test_check_puts_back_a_lost_decision(two, schema):
     assert any(p.startswith("decision ") and "acknowledged change is missing" in p for p in problems)
     fresh.check(repair=True)
     assert [d.how for d in Store(two.root).decisions("a1")] == ["picked"] and Store(two.root).check() == []
+
+
+def test_claimtag_review_refuses_who_is_not_a_reviewer(two, tmp_path):
+    from annotations.schema.model import PACKAGE_DIR
+
+    text = (PACKAGE_DIR / "default_schema.toml").read_text(encoding="utf-8")
+    schema_file = tmp_path / "claimtag.toml"
+    schema_file.write_text(text + '\n[review]\nreviewers = ["somebody-else"]\n', encoding="utf-8")
+    for argv in (["review"], ["--review"]):
+        out = run(two, *argv, "--schema", str(schema_file))
+        assert out.returncode == 2 and "is not a reviewer of this project" in out.stderr, out.stderr
+    out = run(two, "--annotator", "gold")
+    assert out.returncode == 2 and "reviewers' layer" in out.stderr

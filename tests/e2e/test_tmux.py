@@ -20,11 +20,13 @@ CLAIMTAG = Path(sys.executable).parent / "claimtag"
 
 
 class Pane:
-    def __init__(self, command: list[str], size=(100, 30), env: dict[str, str] | None = None):
+    def __init__(self, command: list[str], size=(100, 30), env: dict[str, str] | None = None,
+                 cwd: Path | None = None):
         self.socket = f"claimtag-test-{uuid.uuid4().hex[:8]}"
         cols, rows = size
         envs = [f"{k}={v}" for k, v in (env or {}).items()]
-        self.tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(rows),
+        where = ["-c", str(cwd)] if cwd is not None else []
+        self.tmux("new-session", "-d", "-s", "t", *where, "-x", str(cols), "-y", str(rows),
                   "env", "TERM=xterm-256color", *envs, *command)
 
     def tmux(self, *args: str) -> str:
@@ -105,3 +107,63 @@ def test_a_dropped_connection_loses_nothing(tmp_path):
     assert record["doc_id"] == "001_7a089fa4fc1eff1a"
     assert [c["stance"] for c in record["claims"]] == ["neutral"]
     assert record["labels"]["stance"] == ["favor"]
+
+
+def annotate(store: Path, tmp_path: Path, annotator: str, keys: list[str]) -> None:
+    """One annotator's session in the real app: the first article, ``keys`` typed, then quit."""
+    pane = Pane([str(CLAIMTAG), "--store", str(store), "--annotator", annotator, str(ROOT / "seeds")], size=(80, 24),
+                env={"HOME": str(tmp_path)})
+    try:
+        pane.wait_for("5 articles")
+        pane.keys("Enter")
+        pane.wait_for("Russian media")
+        for key in keys:
+            pane.keys(key)
+            time.sleep(0.15)
+        pane.wait_for("saved")
+        pane.keys("q")
+        assert pane.gone(), pane.screen()
+    finally:
+        pane.close()
+
+
+def test_two_annotators_then_a_reviewer_adjudicates_and_exports_gold(tmp_path):
+    """alice and bob tag the first article's first two sentences, alike for the first and in different
+    stances for the second; the reviewer (blind) takes the conflict with n, picks a variant, accepts
+    the unanimous one, and `export --annotator gold` is the dataset, with its provenance."""
+    store = tmp_path / "store"
+    annotate(store, tmp_path, "alice", ["1", "j", "1"])
+    annotate(store, tmp_path, "bob", ["1", "j", "2"])
+    (tmp_path / "claimtag.toml").write_text(
+        (ROOT / "annotations" / "schema" / "default_schema.toml").read_text(encoding="utf-8")
+        + "\n[review]\nblind = true\n", encoding="utf-8")
+    pane = Pane([str(CLAIMTAG), "review", "--store", str(store), "--annotator", "lead"], size=(80, 24),
+                env={"HOME": str(tmp_path)}, cwd=tmp_path)
+    try:
+        pane.wait_for("1 open conflicts")
+        assert "blind" in pane.screen() and "alice" not in pane.screen()
+        pane.keys("Enter")
+        pane.wait_for("unit 1/2")
+        pane.keys("n")
+        pane.wait_for("stance · OPEN")
+        pane.keys("Enter")
+        pane.wait_for("picked")
+        pane.keys("A")
+        pane.wait_for("accepted 1")
+        screen = pane.screen()
+        assert "alice" not in screen and "bob" not in screen
+        pane.keys("Escape")
+        pane.wait_for("0 open conflicts")
+        pane.keys("q")
+        assert pane.gone(), pane.screen()
+    finally:
+        pane.close()
+    out = subprocess.run([str(CLAIMTAG), "export", "--store", str(store), "--annotator", "gold"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert record["status"] == "done" and len(record["claims"]) == 2
+    how = sorted(c["provenance"]["how"] for c in record["claims"])
+    assert how == ["picked", "unanimous"]
+    picked = next(c for c in record["claims"] if c["provenance"]["how"] == "picked")
+    assert picked["provenance"]["sources"] in (["alice"], ["bob"]) and picked["provenance"]["reviewer"] == "lead"

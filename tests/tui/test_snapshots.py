@@ -54,3 +54,25 @@ def test_help(annotated_app, snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(annotated_app, terminal_size=size, run_before=open_help)
+
+
+@pytest.fixture
+def review_app(review_store, schema):
+    return ClaimtagApp(review_store, schema, "lead", role="reviewer")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review_list(review_app, snap_compare, size):
+    assert snap_compare(review_app, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review_reader(review_app, snap_compare, size):
+    """OBSERVERS at its conflict (boundary + stance), bob's variant picked into gold."""
+    async def review_conflict(pilot):
+        await pilot.pause()
+        await pilot.press("j", "enter", "n", "v", "enter")
+        await pilot.pause()
+        pilot.app.screen.query_one("StatusBar").say("")  # the save time would change every run
+
+    assert snap_compare(review_app, terminal_size=size, run_before=review_conflict)

@@ -10,12 +10,14 @@ from annotations.models import Claim
 from annotations.review.session import ReviewSession, unit_labels
 from annotations.text.display import display_safe
 
-QUOTE = 48
+QUOTE = 36
 
 
 def _quote(text: str) -> str:
+    """The quote's start and end (a boundary conflict differs at an end), the middle elided."""
     text = display_safe(" ".join(text.split()))
-    return f"“{text[:QUOTE]}…”" if len(text) > QUOTE else f"“{text}”"
+    half = QUOTE // 2 - 1
+    return f"“{text[:half]}…{text[-half:]}”" if len(text) > QUOTE else f"“{text}”"
 
 
 def _claim(c: Claim) -> str:
@@ -24,13 +26,14 @@ def _claim(c: Claim) -> str:
 
 def unit_text(s: ReviewSession, width: int) -> Text:
     """The panel, each line cut to ``width`` cells (a line per variant, whatever the width)."""
-    lines = _panel(s).split("\n")
+    lines = _panel(s, quote_below=width < 70).split("\n")
     for line in lines:
         line.truncate(max(8, width), overflow="ellipsis")
     return Text("\n").join(lines)
 
 
-def _panel(s: ReviewSession) -> Text:
+def _panel(s: ReviewSession, quote_below: bool) -> Text:
+    """``quote_below``: each quote on a line of its own (a narrow panel beside the text has the height)."""
     out = Text()
     if not s.annotators:
         out.append("No annotator has opened this article yet.", style="dim")
@@ -59,15 +62,16 @@ def _panel(s: ReviewSession) -> Text:
         for k, c in enumerate(claims):
             if k:
                 out.append(" + ")
-            out.append(f"{_claim(c)} {_quote(c.quote)}")
+            out.append(_claim(c))
+            out.append(f"\n{'':16}{_quote(c.quote)}" if quote_below else f" {_quote(c.quote)}")
     out.append("\n")
-    _decision(out, s)
+    _decision(out, s, quote_below)
     out.append("\n")
     _labels(out, s)
     return out
 
 
-def _decision(out: Text, s: ReviewSession) -> None:
+def _decision(out: Text, s: ReviewSession, quote_below: bool) -> None:
     d = s.decision
     out.append(" gold           ", style="bold")
     if d is None:
@@ -78,7 +82,8 @@ def _decision(out: Text, s: ReviewSession) -> None:
         out.append("NO CLAIM HERE", style="bold")
     else:
         for k, c in enumerate(s.gold_claims_of(s.index)):
-            out.append((" + " if k else "") + f"{_claim(c)} {_quote(c.quote)}")
+            out.append((" + " if k else "") + _claim(c))
+            out.append(f"\n{'':16}{_quote(c.quote)}" if quote_below else f" {_quote(c.quote)}")
     out.append(f"\n                {d.how} · from {letters}", style="dim")
     if not s.letters.blind:
         out.append(f" · by {display_safe(d.reviewer)}", style="dim")
@@ -90,12 +95,12 @@ def _decision(out: Text, s: ReviewSession) -> None:
 
 def _labels(out: Text, s: ReviewSession) -> None:
     out.append(" labels         ", style="bold")
-    parts = []
+    parts = [f"gold: {_shown(s.gold_state.labels)}"]  # first: at 80 columns the annotators' may be cut
     for who in s.letters.ordered(s.annotators):
-        labels = s.states[who].labels if who in s.states else {}
-        shown = "; ".join(f"{display_safe(k)}={','.join(display_safe(v) for v in vs)}" for k, vs in labels.items() if vs)
-        parts.append(f"{s.letters.of(who)}: {shown or '—'}")
-    gold = "; ".join(f"{display_safe(k)}={','.join(display_safe(v) for v in vs)}"
-                     for k, vs in s.gold_state.labels.items() if vs)
-    parts.append(f"gold: {gold or '—'}")
+        parts.append(f"{s.letters.of(who)}: {_shown(s.states[who].labels if who in s.states else {})}")
     out.append(" | ".join(parts))
+
+
+def _shown(labels: dict[str, list[str]]) -> str:
+    return "; ".join(f"{display_safe(k)}={','.join(display_safe(v) for v in vs)}" for k, vs in labels.items() if vs) \
+        or "—"

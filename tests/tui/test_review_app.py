@@ -1,0 +1,183 @@
+"""The reviewer's app in Pilot: every review key pressed, then the gold layer in the store and the
+screen are checked; blind review never draws an annotator's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.models import GOLD
+from tests.conftest import FIRST, OBSERVERS
+from tui.app import ClaimtagApp
+from tui.screens.review.screen import ReviewScreen
+from tui.screens.review_list.screen import ReviewListScreen
+from tui.testing import screen_text
+
+pytestmark = pytest.mark.anyio
+
+
+def reviewer_app(store, schema, blind=False) -> ClaimtagApp:
+    return ClaimtagApp(store, schema, "lead", role="reviewer", blind=blind)
+
+
+async def open_observers(app, pilot) -> ReviewScreen:
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewListScreen)
+    await pilot.press("j", "enter")  # rows by id: FIRST, OBSERVERS, ...
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen) and app.screen.session.article.id == OBSERVERS
+    return app.screen
+
+
+def gold(store, aid=OBSERVERS):
+    return [(c.start, c.end, c.stance, c.type, c.target) for c in store.claims(aid, GOLD)]
+
+
+def hows(store, aid=OBSERVERS):
+    return sorted(d.how for d in store.decisions(aid))
+
+
+async def test_review_list_shows_conflicts_filters_and_sorts(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Review · 5 all articles · 2 open conflicts · 0/5 reviewed" in text
+        assert "alice✓ bob✓" in text and "33%" in text and "100%" in text
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert [r.article.id for r in screen.shown] == [OBSERVERS] and "with open conflicts" in screen_text(app)
+        await pilot.press("c", "s")
+        await pilot.pause()
+        assert [r.article.id for r in screen.shown][:2] == [OBSERVERS, FIRST]  # lowest agreement first
+        await pilot.press("s", "r")
+        await pilot.pause()
+        assert {r.article.id for r in screen.shown} == {OBSERVERS, FIRST}  # opened, gold not done
+
+
+async def test_pick_next_conflict_and_back_to_the_list(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_observers(app, pilot)
+        s = screen.session
+        assert "unit 1/3 · 2 open · unanimous" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert s.index == 1 and "boundary, stance" in screen_text(app) and "OPEN" in screen_text(app)
+        await pilot.press("v", "enter")  # bob's variant
+        await pilot.pause()
+        (c,) = review_store.claims(OBSERVERS, GOLD)
+        assert c.stance == "against" and hows(review_store) == ["picked"]
+        assert "picked B bob" in screen_text(app) and "picked · from B" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert s.index == 2 and "— no claim here" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewListScreen)
+        assert "1 open conflicts" in screen_text(app) and "in progress" in screen_text(app)
+
+
+async def test_edit_keys_change_the_gold_claim(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_observers(app, pilot)
+        await pilot.press("n", "e")
+        await pilot.pause()
+        ((start, end, stance, type_, target),) = gold(review_store)
+        assert stance == "favor" and "editing gold" in screen_text(app)
+        await pilot.press("3", "o", "t", "h")  # stance neutral, type opinion, next target, end a word left
+        await pilot.pause()
+        ((s2, e2, stance, type_, target2),) = gold(review_store)
+        assert (stance, type_) == ("neutral", "opinion") and target2 != target and s2 == start and e2 < end
+        assert hows(review_store) == ["edited"]
+        assert screen.session.decision.sources == ("alice",)
+
+
+async def test_no_claim_rationale_accept_undo_redo(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_observers(app, pilot)
+        await pilot.press("n", "n", "x")
+        await pilot.pause()
+        assert hows(review_store) == ["no claim"] and "NO CLAIM HERE" in screen_text(app)
+        await pilot.press("r", *"only alice", "enter")
+        await pilot.pause()
+        assert review_store.decisions(OBSERVERS)[0].rationale == "only alice"
+        assert "reason: only alice" in screen_text(app)
+        await pilot.press("A")
+        await pilot.pause()
+        assert hows(review_store) == ["labels", "no claim", "unanimous"]
+        assert review_store.state(OBSERVERS, GOLD).labels == {"frame": ["economic"]}
+        assert len(gold(review_store)) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert hows(review_store) == ["no claim"] and gold(review_store) == []
+        assert "undone: accepted" in screen_text(app)
+        await pilot.press("u", "u")
+        await pilot.pause()
+        assert hows(review_store) == []
+        await pilot.press("ctrl+r", "ctrl+r", "ctrl+r")
+        await pilot.pause()
+        assert hows(review_store) == ["labels", "no claim", "unanimous"]
+
+
+async def test_one_keystroke_reviews_an_article_where_all_agree(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # FIRST: everything unanimous
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        assert review_store.state(FIRST, GOLD).status == "done" and len(gold(review_store, FIRST)) == 1
+
+
+async def test_gold_labels_dialog(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_observers(app, pilot)
+        await pilot.press("a", "j", "2", "escape")  # label set 2 (frame), value 2 (geopolitical)
+        await pilot.pause()
+        assert review_store.state(OBSERVERS, GOLD).labels == {"frame": ["geopolitical"]}
+        assert review_store.state(OBSERVERS, "alice").labels == {"frame": ["economic"]}  # annotators' untouched
+        assert "gold: frame=geopolitical" in screen_text(app)
+
+
+async def test_sources_changed_after_an_annotator_edits(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_observers(app, pilot)
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        bob = [c for c in review_store.claims(OBSERVERS, "bob") if c.start == screen.session.unit.start][0]
+        review_store.delete_claim(OBSERVERS, bob.id, "bob")
+        app.poll_store()
+        await pilot.pause(0.3)
+        assert "SOURCES CHANGED" in screen_text(app) and hows(review_store) == ["picked"]
+
+
+async def test_blind_review_never_shows_a_name(review_store, schema):
+    app = reviewer_app(review_store, schema, blind=True)
+    seen = []
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        seen.append(screen_text(app))
+        await open_observers(app, pilot)
+        for key in ("n", "v", "enter", "n", "x", "A", "question_mark"):
+            await pilot.press(key)
+            await pilot.pause()
+            seen.append(screen_text(app))
+    text = "\n".join(seen)
+    assert "alice" not in text and "bob" not in text
+    assert "blind" in seen[0] and "from A" in text or "from B" in text
+
+
+async def test_annotators_never_see_other_layers(review_store, schema):
+    app = ClaimtagApp(review_store, schema, "carol")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "0 claims" in text or "no claims" in text.lower()
