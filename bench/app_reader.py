@@ -62,15 +62,15 @@ def big_article_store(root: Path, n_claims: int = 2_000) -> tuple[str, int]:
     return aid, len(text)
 
 
-async def press_latencies(pilot, probe, keys: list[str]) -> list[float]:
-    """Per key: from pilot.press to the end of the first reader refresh after it."""
+async def press_latencies(pilot, probe, keys: list[str], screen_type: type = ReaderScreen) -> list[float]:
+    """Per key: from pilot.press to the end of the first refresh of ``screen_type`` after it."""
     out = []
     for key in keys:
         await pilot.pause()
         probe.frames.clear()
         t = time.perf_counter()
         await pilot.press(key)
-        out.append(await probe.frames.next_after(t, ReaderScreen, timeout=5) - t)
+        out.append(await probe.frames.next_after(t, screen_type, timeout=5) - t)
     return out
 
 

@@ -11,6 +11,8 @@ Prints figures, asserts nothing. Used by bench/bench.py (``python3 dev.py bench`
    ready (computed in a worker the first time), then key press -> end of the screen refresh that
    shows it, for j (next sentence), l / h (word), n (next claim), and 1 (tag: saves through the store).
    In app_reader.py; the shared figures and refresh timing are in common.py.
+4. The review reader on that article with 3 annotators x 2,000 claims: open, n (next conflict), Enter
+   (pick into gold), u. In app_review.py.
 
 Run alone: .venv/bin/python bench/bench_app.py [--keep]
 """
@@ -36,6 +38,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from app_reader import reader_part  # noqa: E402
+from app_review import review_part  # noqa: E402
 
 # bench_store's ANNOTATOR: the 10,000 states and claims of its store are hers
 from bench_store import ANNOTATOR, build_store  # noqa: E402
@@ -280,7 +283,8 @@ def run(workdir: Path, log: Callable[[str], None] = print, repeat: int = 7, tmux
     tmux = Tmux() if shutil.which("tmux") else None
     parts = (("first frame, seed corpus", lambda: seeds_part(workdir, schema, tmux, repeat, tmux_repeat)),
              (f"first frame, {n_articles:,} articles", lambda: big_store_part(workdir, schema, tmux, n_articles, step)),
-             ("reader on a 1 MB article with 2,000 claims", lambda: reader_part(workdir, schema, PROBE, step)))
+             ("reader on a 1 MB article with 2,000 claims", lambda: reader_part(workdir, schema, PROBE, step)),
+             ("review reader on a 1 MB article, 3 x 2,000 claims", lambda: review_part(workdir, schema, PROBE, step)))
     try:
         for name, part in parts:
             step(name)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..models import GOLD, Article, ArticleState, Claim, Decision
 from ..store import Store
-from .decisions import fingerprint, overlaps
+from .decisions import is_open, match_decisions
 from .layers import opened_by
 from .units import ClaimUnit, units_of
 
@@ -38,11 +38,9 @@ class ReviewRow:
 
 
 def open_units(units: Sequence[ClaimUnit], decisions: Sequence[Decision]) -> int:
-    n = 0
-    for unit in units:
-        d = next((d for d in decisions if overlaps(d, unit)), None)
-        n += (d is None and not unit.unanimous) or (d is not None and d.basis != fingerprint(unit))
-    return n
+    """Units in the conflict queue (the rule is ``ReviewSession.is_open``'s)."""
+    decided = match_decisions(units, decisions)
+    return sum(is_open(u, decided.get(i)) for i, u in enumerate(units))
 
 
 def review_rows(store: Store) -> list[ReviewRow]:

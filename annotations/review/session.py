@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..errors import StoreError
-from ..models import GOLD, Article, ArticleState, Claim, Decision, next_target, now_iso, toggled_label
+from ..models import GOLD, Article, ArticleState, Claim, Decision, claim_order, next_target, now_iso, toggled_label
 from ..schema import Schema
 from ..store import GoldChange, Store
 from . import decisions as rules
@@ -45,31 +45,50 @@ class ReviewSession:
     # -- data -----------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read every layer (after a step, or another process's save); the cursor stays on its unit."""
+        """Re-read every layer (on open, or after another process's save); the cursor stays on its unit."""
         here = self.units[self.index].start if getattr(self, "units", None) else None
-        states = self.store.states_of(self.article.id)
-        self.annotators: list[str] = opened_by(states)
-        self.states: dict[str, ArticleState] = {s.annotator: s for s in states}
         claims = [c for c in self.store.claims(self.article.id) if c.text_sha256 == self.article.sha256]
         by_who: dict[str, list[Claim]] = {}
         for c in claims:
             by_who.setdefault(c.annotator, []).append(c)
+        self._read_states()
         self.gold: list[Claim] = by_who.pop(GOLD, [])
         self.units: list[ClaimUnit] = units_of({w: cs for w, cs in by_who.items() if w in self.annotators},
                                                self.annotators)
+        self._fingerprints: dict[int, str] = {}
         self.decisions: list[Decision] = self.store.decisions(self.article.id)
-        self.decided: dict[int, Decision] = {}
-        for i, unit in enumerate(self.units):
-            d = next((d for d in self.decisions if rules.overlaps(d, unit)), None)
-            if d is not None:
-                self.decided[i] = d
-        matched = {d.id for d in self.decided.values()}
-        self.orphans = [d for d in self.decisions if d.id not in matched and d.how != "labels"]
-        self.gold_state = self.states.get(GOLD, ArticleState(self.article.id, GOLD))
+        self._match()
         if here is not None:
             self.index = next((i for i, u in enumerate(self.units) if u.end > here), max(0, len(self.units) - 1))
         self.index = min(self.index, max(0, len(self.units) - 1))
         self._fix_variant()
+
+    def _read_states(self) -> None:
+        states = self.store.states_of(self.article.id)
+        self.annotators: list[str] = opened_by(states)
+        self.states: dict[str, ArticleState] = {s.annotator: s for s in states}
+        self.gold_state = self.states.get(GOLD, ArticleState(self.article.id, GOLD))
+
+    def _match(self) -> None:
+        self._open: int | None = None
+        self.decided: dict[int, Decision] = rules.match_decisions(self.units, self.decisions)
+        matched = {d.id for d in self.decided.values()}
+        self.orphans = [d for d in self.decisions if d.id not in matched and d.how != "labels"]
+
+    def _applied(self, step: GoldChange) -> None:
+        """The gold layer after our own ``step`` (saved): changed here, not re-read (the annotators' layers did
+        not change; a 1 MB article's 6,000 claims would cost ~100 ms to read again)."""
+        gold = {c.id: c for c in self.gold if c.id not in step.claims_out}
+        gold.update((c.id, c) for c in step.claims_in)
+        self.gold = sorted(gold.values(), key=claim_order)
+        decisions = {d.id: d for d in self.decisions if d.id not in step.decisions_out}
+        decisions.update((d.id, d) for d in step.decisions_in)
+        self.decisions = sorted(decisions.values(), key=lambda d: (d.start, d.end, d.id))
+        self._match()
+        if step.status is not None or step.labels is not None:
+            self.gold_state = replace(self.gold_state, status=step.status or self.gold_state.status,
+                                      labels=self.gold_state.labels if step.labels is None else step.labels)
+            self.states[GOLD] = self.gold_state
 
     def _fix_variant(self) -> None:
         unit = self.unit
@@ -86,26 +105,35 @@ class ReviewSession:
     def decision(self) -> Decision | None:
         return self.decided.get(self.index)
 
+    def fingerprint(self, i: int) -> str:
+        found = self._fingerprints.get(i)
+        if found is None:
+            found = self._fingerprints[i] = rules.fingerprint(self.units[i])
+        return found
+
     def changed(self, i: int) -> bool:
         """The unit's decision no longer agrees with the annotators' claims it was made on."""
         d = self.decided.get(i)
-        return d is not None and d.basis != rules.fingerprint(self.units[i])
+        return d is not None and d.basis != self.fingerprint(i)
 
     def is_open(self, i: int) -> bool:
         """In the conflict queue: a disagreement not decided yet, or a decision whose sources changed."""
-        return (not self.units[i].unanimous and i not in self.decided) or self.changed(i)
+        d = self.decided.get(i)
+        return (d is None and not self.units[i].unanimous) or (d is not None and d.basis != self.fingerprint(i))
 
     def open_count(self) -> int:
-        return sum(self.is_open(i) for i in range(len(self.units)))
+        if self._open is None:  # counted once per change of the layers, not on every key
+            self._open = sum(self.is_open(i) for i in range(len(self.units)))
+        return self._open
 
     def gold_claims_of(self, i: int) -> list[Claim]:
         d = self.decided.get(i)
         ids = set(d.claim_ids) if d else set()
         return [c for c in self.gold if c.id in ids]
 
-    def status(self, decided: int | None = None) -> str:
-        """The gold state's status: done once every unit has a decision."""
-        n = len(self.decided) if decided is None else decided
+    def status(self, decided: int) -> str:
+        """The gold state's status with ``decided`` units decided: done once every unit has a decision."""
+        n = decided
         return "done" if n >= len(self.units) else ("in progress" if n else "todo")
 
     # -- moving ---------------------------------------------------------------------------------
@@ -139,20 +167,19 @@ class ReviewSession:
 
     # -- steps ----------------------------------------------------------------------------------
 
-    def _apply(self, step: GoldChange, what: str, decided_after: int | None = None) -> str:
+    def _apply(self, step: GoldChange, what: str) -> str:
         before_claims = {c.id: c for c in self.gold}
         before_decisions = {d.id: d for d in self.decisions}
-        step = replace(step, status=self.status(decided_after))
+        after = {d.id: d for d in self.decisions if d.id not in step.decisions_out}
+        after.update((d.id, d) for d in step.decisions_in)
+        step = replace(step, status=self.status(len(rules.match_decisions(self.units, list(after.values())))))
         back = rules.invert(step, before_claims, before_decisions,
                             (self.gold_state.status, self.gold_state.labels))
         self.store.apply_gold(step, self.reviewer)
         self._done.append(Step(step, back, what))
         self._undone.clear()
-        self.reload()
+        self._applied(step)
         return what
-
-    def _decided_after(self, adds: int) -> int:
-        return len(self.decided) + adds
 
     def pick(self, annotator: str | None = None) -> str:
         """The focused (or ``annotator``'s) variant of the unit into gold."""
@@ -162,15 +189,14 @@ class ReviewSession:
         if who not in unit.variants:
             raise StoreError(f"{self.letters.name(who)} has no claim here")
         step = rules.pick(unit, who, self.decision, self.reviewer, self.article.sha256)
-        return self._apply(step, f"picked {self.letters.name(who)}'s claim",
-                           self._decided_after(0 if self.decision else 1))
+        return self._apply(step, f"picked {self.letters.name(who)}'s claim")
 
     def no_claim(self) -> str:
         unit = self.unit
         if unit is None:
             raise StoreError("no claim here")
         step = rules.no_claim(unit, self.article.id, self.decision, self.reviewer, self.article.sha256)
-        return self._apply(step, "no claim here (every variant rejected)", self._decided_after(0 if self.decision else 1))
+        return self._apply(step, "no claim here (every variant rejected)")
 
     def accept_unanimous(self) -> str:
         """Every unanimous unit into gold, automatic decisions redone where the annotators changed their work
@@ -182,10 +208,8 @@ class ReviewSession:
             step = replace(step, labels=labels, decisions_in=step.decisions_in + (self._labels_decision(labels),))
         if not (step.claims_in or step.claims_out or step.decisions_out or labels is not None):
             return "nothing unanimous left to accept"
-        ids_out = set(step.decisions_out)
-        kept = sum(1 for d in self.decided.values() if d.id not in ids_out)
         added = sum(1 for d in step.decisions_in if d.how == "unanimous")
-        return self._apply(step, f"accepted {added} unanimous unit(s)", kept + added)
+        return self._apply(step, f"accepted {added} unanimous unit(s)")
 
     def _unanimous_labels(self) -> dict[str, list[str]] | None:
         """Gold labels plus every label set all annotators set alike that gold lacks (None: nothing new)."""
@@ -275,7 +299,7 @@ class ReviewSession:
         step = self._done.pop()
         self.store.apply_gold(step.backward, self.reviewer)
         self._undone.append(step)
-        self.reload()
+        self._applied(step.backward)
         return f"undone: {step.what}"
 
     def redo(self) -> str | None:
@@ -284,7 +308,7 @@ class ReviewSession:
         step = self._undone.pop()
         self.store.apply_gold(step.forward, self.reviewer)
         self._done.append(step)
-        self.reload()
+        self._applied(step.forward)
         return f"redone: {step.what}"
 
 

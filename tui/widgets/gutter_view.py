@@ -55,6 +55,19 @@ class GutterTextView(ArticleTextView):
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
         self._layers: list[tuple[GutterLayer, Coverage]] = []
+        self._gutter_styles: tuple[Style, Style] | None = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._gutter_styles = None
+
+    def _gutter_style(self) -> tuple[Style, Style]:
+        """(no mark, mark) styles, looked up once per style change (rich_style is not cheap: 48 lines a key)."""
+        if self._gutter_styles is None:
+            base = self._get_styles()[0]
+            self._gutter_styles = (base + self.get_component_rich_style("gutter-text--gutter", partial=True),
+                                   base + self.get_component_rich_style("gutter-text--mark", partial=True))
+        return self._gutter_styles
 
     @property
     def gutter_width(self) -> int:
@@ -63,14 +76,16 @@ class GutterTextView(ArticleTextView):
     def set_layers(self, layers: Sequence[GutterLayer]) -> None:
         """The gutter's columns, left to right; the text re-wraps only if their number changed."""
         old = self.gutter_width
-        self._layers = [(layer, Coverage(layer.spans)) for layer in layers]
+        known = {id(layer): cov for layer, cov in self._layers}  # a layer passed again keeps its coverage
+        self._layers = [(layer, known.get(id(layer)) or Coverage(layer.spans)) for layer in layers]
         if self.gutter_width != old:
             self._layout = None
             self._relayout()
         self.refresh()
 
     def _content_width(self) -> int:
-        return max(1, self.scrollable_content_region.width - self.gutter_width)
+        width = self.scrollable_content_region.width
+        return max(1, width - self.gutter_width) if width > 0 else 0  # 0: no size yet, no layout
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -80,17 +95,17 @@ class GutterTextView(ArticleTextView):
         width = self.scrollable_content_region.width
         layout = self._layout
         line = round(self.scroll_y) + y
-        base = self.get_component_rich_style("gutter-text--gutter", partial=True)
-        mark_style = self.get_component_rich_style("gutter-text--mark", partial=True)
+        empty, marked = self._gutter_style()
+        plain = self._get_styles()[0]
         segments = []
         if layout is not None and 0 <= line < len(layout):
             s, e = layout.starts[line], layout.ends[line]
             for layer, coverage in self._layers:
                 if coverage.touches(s, e):
-                    segments.append(Segment(layer.mark, self.rich_style + mark_style + layer.style))
+                    segments.append(Segment(layer.mark, marked + layer.style if layer.style else marked))
                 else:
-                    segments.append(Segment("·", self.rich_style + base))
+                    segments.append(Segment("·", empty))
         else:
-            segments.append(Segment(" " * (g - 1), self.rich_style))
-        segments.append(Segment(" ", self.rich_style))
+            segments.append(Segment(" " * (g - 1), plain))
+        segments.append(Segment(" ", plain))
         return Strip.join([Strip(segments, g), strip.crop(0, width - g)])

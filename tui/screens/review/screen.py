@@ -50,6 +50,12 @@ class ReviewScreen(Screen[None]):
         self.session = ReviewSession(app.store, app.schema, article, app.annotator, letters)
         self.claim_highlights = ClaimHighlights(ClaimStyles(app.schema, app.no_color))
         self._shown = False
+        # the breakpoint's class now, not at the screen's first resize: a 1 MB text laid out first at the wrong
+        # width costs a second layout (~150 ms)
+        wide = app.size.width >= self.HORIZONTAL_BREAKPOINTS[1][0]
+        self.set_class(not wide, "-narrow")
+        self.set_class(wide, "-wide")
+        self._units_drawn: tuple[object, list[Highlight], list[GutterLayer]] = (None, [], [])
         keys.bind_scope(self, app.schema.keys, "review")
         # the stance and claim-type keys edit the unit's gold claim (the reader's keys, one keyboard)
         keys.bind_indexed(self, [c.key for c in app.schema.stances], "edit_stance")
@@ -73,6 +79,7 @@ class ReviewScreen(Screen[None]):
     def show(self) -> None:
         session = self.session
         view = self.query_one(GutterTextView)
+        view.set_layers(self.gutter_layers())  # first: the text is laid out once, at the width beside the gutter
         view.set_document(session.text, self.highlights())
         self.show_title()
         self.refresh_view()
@@ -85,20 +92,25 @@ class ReviewScreen(Screen[None]):
         self.query_one("#title", Static).update(title)
 
     def highlights(self) -> list[Highlight]:
+        """Every unit underlined, gold claims on top in their stance's colour. The units' highlights are
+        made once per reading of the layers (the view finds what changed by identity: see set_highlights)."""
         s = self.session
-        spans = [Highlight(u.start, u.end, UNDERLINE) for u in s.units]  # every unit: underlined
-        return spans + self.claim_highlights(s.gold)  # gold claims on top, in their stance's colour
+        if self._units_drawn[0] is not s.units:
+            self._units_drawn = (s.units, [Highlight(u.start, u.end, UNDERLINE) for u in s.units],
+                                 self._annotator_layers())
+        return self._units_drawn[1] + self.claim_highlights(s.gold)
+
+    def _annotator_layers(self) -> list[GutterLayer]:
+        s = self.session
+        return [GutterLayer(s.letters.of(who)[:1], [(c.start, c.end) for u in s.units for c in u.variants.get(who, ())])
+                for who in s.letters.ordered(s.annotators)]
 
     def gutter_layers(self) -> list[GutterLayer]:
         s = self.session
-        out = []
-        for who in s.letters.ordered(s.annotators):
-            spans = [(c.start, c.end) for u in s.units for c in u.variants.get(who, ())]
-            out.append(GutterLayer(s.letters.of(who)[:1], spans))
-        gold = [(c.start, c.end) for c in s.gold]
-        out.append(GutterLayer("G", gold))
-        out.append(GutterLayer("∅", [(d.start, d.end) for d in s.decisions if d.how == "no claim"]))
-        return out
+        self.highlights()  # the annotators' layers are made with the units' highlights
+        gold = GutterLayer("G", [(c.start, c.end) for c in s.gold])
+        negative = GutterLayer("∅", [(d.start, d.end) for d in s.decisions if d.how == "no claim"])
+        return [*self._units_drawn[2], gold, negative]
 
     def refresh_view(self, scroll: bool = True) -> None:
         if not self._shown:
@@ -111,7 +123,7 @@ class ReviewScreen(Screen[None]):
         if unit is not None:
             view.set_selection(unit.start, unit.end, scroll=scroll)
         panel = self.query_one("#unit", Static)
-        panel.update(unit_text(s, panel.content_region.width or self.app.size.width - 2))
+        panel.update(unit_text(s, panel.content_region.width or self.app.size.width - 2), layout=False)
 
     def say(self, message: str) -> None:
         if self._shown:
