@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..bulk import collection_paused
 from ..metrics.coefficients import ONE_CATEGORY, Agreement
 from ..metrics.report import AgreementReport, agreement
 from ..store import Store
@@ -67,7 +68,8 @@ def agreement_tables(report: AgreementReport) -> list[Table]:
 
 def print_agreement(store: Store, annotators: Sequence[str] | None = None, as_json: bool = False,
                     console: Console | None = None) -> int:
-    report = agreement(store, annotators)
+    with collection_paused():
+        report = agreement(store, annotators)
     console = console or Console()
     if as_json:
         console.file.write(json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")

@@ -25,7 +25,7 @@ from typing import Any
 from ..models import GOLD, Claim, opened
 from ..store import Store
 from .coefficients import Agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
-from .spans import SpanCounts, exact_matches, match_claims
+from .spans import SpanCounts, candidates, exact_matches, match_claims, matches_per_type
 from .unitized import UnitizedAlpha, unitized_alpha
 
 CLAIM_FIELDS = ("stance", "type", "target")
@@ -94,6 +94,8 @@ def agreement(store: Store, annotators: Sequence[str] | None = None) -> Agreemen
     pairs: dict[tuple[str, str], PairSpans] = {}
     label_pairs: dict[str, dict[tuple[str, str], tuple[list[Any], list[Any]]]] = {f: {} for f in CLAIM_FIELDS}
     units: dict[str, list[list[Any]]] = {f: [] for f in CLAIM_FIELDS}
+    type_counts = {key: _count_types(cs) for key, cs in claims.items()}  # once per layer, not per pair
+    no_types: dict[str, int] = {}
     for aid, states in sorted(shared.items()):
         who = sorted(states)
         matchings: list[list[tuple[Claim, Claim]]] = []
@@ -102,19 +104,18 @@ def agreement(store: Store, annotators: Sequence[str] | None = None) -> Agreemen
             ps = pairs.setdefault((x, y), PairSpans((x, y), 0))
             ps.articles += 1
             ps.exact.add(exact_matches(a, b), len(a), len(b))
-            matched = match_claims(a, b)
+            found = candidates(a, b)
+            matched = match_claims(a, b, found)
             matchings.append(matched)
             ps.overlap.add(len(matched), len(a), len(b))
-            types = {c.type for c in a} | {c.type for c in b}
-            for t in types:
-                ta, tb = [c for c in a if c.type == t], [c for c in b if c.type == t]
-                n = len(matched) if len(types) == 1 else len(match_claims(ta, tb))
-                ps.by_type.setdefault(t, SpanCounts()).add(n, len(ta), len(tb))
+            n_a, n_b = type_counts.get((aid, x), no_types), type_counts.get((aid, y), no_types)
+            per_type = matches_per_type(a, b, found)
+            for t in n_a.keys() | n_b.keys():
+                ps.by_type.setdefault(t, SpanCounts()).add(per_type.get(t, 0), n_a.get(t, 0), n_b.get(t, 0))
             for f in CLAIM_FIELDS:
                 la, lb = label_pairs[f].setdefault((x, y), ([], []))
-                for ca, cb in matched:
-                    la.append(getattr(ca, f))
-                    lb.append(getattr(cb, f))
+                la += [getattr(ca, f) for ca, _ in matched]
+                lb += [getattr(cb, f) for _, cb in matched]
         for unit in _claim_units(who, claims, aid, matchings):
             for f in CLAIM_FIELDS:
                 units[f].append([None if c is None else getattr(c, f) for c in unit])
@@ -135,6 +136,13 @@ def agreement(store: Store, annotators: Sequence[str] | None = None) -> Agreemen
     unitized = unitized_alpha(coders, 0, offset) if everyone and len(names) >= 2 else None
     return AgreementReport(names, len(shared), [pairs[k] for k in sorted(pairs)], claim_labels,
                            _article_labels(shared), unitized, len(everyone))
+
+
+def _count_types(claims: list[Claim]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c in claims:
+        out[c.type] = out.get(c.type, 0) + 1
+    return out
 
 
 def _claim_units(who: list[str], claims: dict[tuple[str, str], list[Claim]], aid: str,

@@ -13,27 +13,52 @@ from dataclasses import dataclass
 
 from ..models import Claim, claim_order
 
+Candidate = tuple[int, int, int, int]  # (-overlap, start distance, index in a, index in b)
 
-def match_claims(a: Sequence[Claim], b: Sequence[Claim]) -> list[tuple[Claim, Claim]]:
-    """One-to-one pairs of overlapping claims of ``a`` and ``b`` (same text), in text order of ``a``."""
-    candidates = []
+
+def candidates(a: Sequence[Claim], b: Sequence[Claim]) -> list[Candidate]:
+    """Every overlapping pair of ``a`` and ``b``, best first (the order the matching takes them in)."""
+    out = []
     for i, x in enumerate(a):
         xs, xe = x.start, x.end
         for j, y in enumerate(b):
-            o = (xe if xe < y.end else y.end) - (xs if xs > y.start else y.start)
+            ys, ye = y.start, y.end
+            o = (xe if xe < ye else ye) - (xs if xs > ys else ys)
             if o > 0:
-                candidates.append((-o, abs(xs - y.start), i, j))
-    candidates.sort()
+                out.append((-o, xs - ys if xs > ys else ys - xs, i, j))
+    out.sort()
+    return out
+
+
+def _assign(found: Sequence[Candidate]) -> list[tuple[int, int]]:
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs = []
-    for _, _, i, j in candidates:
+    for _, _, i, j in found:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
-            pairs.append((a[i], b[j]))
+            pairs.append((i, j))
+    return pairs
+
+
+def match_claims(a: Sequence[Claim], b: Sequence[Claim], found: Sequence[Candidate] | None = None
+                 ) -> list[tuple[Claim, Claim]]:
+    """One-to-one pairs of overlapping claims of ``a`` and ``b`` (same text), in text order of ``a``
+    (``found``: their ``candidates``, if already made)."""
+    pairs = [(a[i], b[j]) for i, j in _assign(candidates(a, b) if found is None else found)]
     pairs.sort(key=lambda p: claim_order(p[0]))
     return pairs
+
+
+def matches_per_type(a: Sequence[Claim], b: Sequence[Claim], found: Sequence[Candidate]) -> dict[str, int]:
+    """{claim type: matched pairs} when claims are matched only with claims of their own type. The same as
+    ``match_claims`` on each type's claims alone (types never compete for a claim), from one candidate list."""
+    same = [c for c in found if a[c[2]].type == b[c[3]].type]
+    out: dict[str, int] = {}
+    for i, _ in _assign(same):
+        out[a[i].type] = out.get(a[i].type, 0) + 1
+    return out
 
 
 def best_match(claim: Claim, others: Sequence[Claim]) -> Claim | None:

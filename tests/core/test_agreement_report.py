@@ -78,3 +78,26 @@ def test_one_annotator_is_a_sentence_not_a_crash(tmp_path, capsys):
     put(store, "a1", "alice", 0, 10)
     assert main(["agree", "--store", str(store.root)]) == 0
     assert "no article was opened by two or more annotators" in capsys.readouterr().out
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from annotations.metrics.spans import candidates, matches_per_type  # noqa: E402
+
+_spans = st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from(["fact", "opinion"])), max_size=8)
+
+
+def _claims(who: str, spans: list[tuple[int, int, str]]) -> list[Claim]:
+    out = [Claim(f"{who}{k}", "a", "sha", s, s + n, "", t, "favor", "x", who) for k, (s, n, t) in enumerate(spans)]
+    return sorted(out, key=lambda c: (c.start, c.end, c.created, c.id))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spans, _spans)
+def test_per_type_matching_from_one_candidate_list_is_matching_each_type_alone(xs, ys):
+    a, b = _claims("a", xs), _claims("b", ys)
+    got = matches_per_type(a, b, candidates(a, b))
+    for t in ("fact", "opinion"):
+        alone = match_claims([c for c in a if c.type == t], [c for c in b if c.type == t])
+        assert got.get(t, 0) == len(alone)
