@@ -19,8 +19,15 @@ def reviewer_app(store, schema, blind=False) -> ClaimtagApp:
     return ClaimtagApp(store, schema, "lead", role="reviewer", blind=blind)
 
 
-async def open_observers(app, pilot) -> ReviewScreen:
+async def rows_read(app, pilot) -> None:
+    """The review list reads its rows in a worker: wait for it."""
     await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_observers(app, pilot) -> ReviewScreen:
+    await rows_read(app, pilot)
     assert isinstance(app.screen, ReviewListScreen)
     await pilot.press("j", "enter")  # rows by id: FIRST, OBSERVERS, ...
     await pilot.pause()
@@ -39,7 +46,7 @@ def hows(store, aid=OBSERVERS):
 async def test_review_list_shows_conflicts_filters_and_sorts(review_store, schema):
     app = reviewer_app(review_store, schema)
     async with app.run_test(size=(100, 24)) as pilot:
-        await pilot.pause()
+        await rows_read(app, pilot)
         text = screen_text(app)
         assert "Review · 5 all articles · 2 open conflicts · 0/5 reviewed" in text
         assert "alice✓ bob✓" in text and "33%" in text and "100%" in text
@@ -53,6 +60,15 @@ async def test_review_list_shows_conflicts_filters_and_sorts(review_store, schem
         await pilot.press("s", "r")
         await pilot.pause()
         assert {r.article.id for r in screen.shown} == {OBSERVERS, FIRST}  # opened, gold not done
+
+
+async def test_keys_typed_before_the_rows_are_read_wait_for_them(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "enter")  # at once: the rows are still being read
+        await rows_read(app, pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.session.article.id == OBSERVERS
 
 
 async def test_pick_next_conflict_and_back_to_the_list(review_store, schema):
@@ -73,7 +89,7 @@ async def test_pick_next_conflict_and_back_to_the_list(review_store, schema):
         await pilot.pause()
         assert s.index == 2 and "— no claim here" in screen_text(app)
         await pilot.press("escape")
-        await pilot.pause()
+        await rows_read(app, pilot)
         assert isinstance(app.screen, ReviewListScreen)
         assert "1 open conflicts" in screen_text(app) and "in progress" in screen_text(app)
 
@@ -125,7 +141,7 @@ async def test_no_claim_rationale_accept_undo_redo(review_store, schema):
 async def test_one_keystroke_reviews_an_article_where_all_agree(review_store, schema):
     app = reviewer_app(review_store, schema)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await rows_read(app, pilot)
         await pilot.press("enter")  # FIRST: everything unanimous
         await pilot.pause()
         await pilot.press("A")
@@ -161,7 +177,7 @@ async def test_blind_review_never_shows_a_name(review_store, schema):
     app = reviewer_app(review_store, schema, blind=True)
     seen = []
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+        await rows_read(app, pilot)
         seen.append(screen_text(app))
         await open_observers(app, pilot)
         for key in ("n", "v", "enter", "n", "x", "A", "question_mark"):

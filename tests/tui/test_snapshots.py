@@ -61,16 +61,22 @@ def review_app(review_store, schema):
     return ClaimtagApp(review_store, schema, "lead", role="reviewer")
 
 
+async def review_rows_read(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_review_list(review_app, snap_compare, size):
-    assert snap_compare(review_app, terminal_size=size)
+    assert snap_compare(review_app, terminal_size=size, run_before=review_rows_read)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_review_reader(review_app, snap_compare, size):
     """OBSERVERS at its conflict (boundary + stance), bob's variant picked into gold."""
     async def review_conflict(pilot):
-        await pilot.pause()
+        await review_rows_read(pilot)
         await pilot.press("j", "enter", "n", "v", "enter")
         await pilot.pause()
         pilot.app.screen.query_one("StatusBar").say("")  # the save time would change every run

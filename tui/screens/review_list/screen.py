@@ -44,6 +44,8 @@ class ReviewListScreen(Screen[None]):
         self.shown: list[ReviewRow] = []
         self.which = "all"
         self.by_agreement = False
+        self.loaded = False
+        self._ahead: list[str] = []  # cursor moves and Enter typed before the rows were read: done once they are
         keys.bind_scope(self, keys.keymap_of(self), "review_list")
 
     def compose(self) -> ComposeResult:
@@ -63,21 +65,16 @@ class ReviewListScreen(Screen[None]):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        try:
-            rows = review_rows(self.app.store)
-        except Exception as exc:  # a corrupt store file: say so, keep the screen
-            self.app.report_error(exc)
-            return
-        self.show_rows(rows)
+        if not self.all_rows:
+            self.query_one("#summary", Static).update(Text("Review · reading every annotator's work…"))
+        self.reload_in_background()
 
     @work(thread=True, exclusive=True, group="review-rows")
     def reload_in_background(self) -> None:
+        """Every article's row, off the UI thread: a store of 10,000 articles x 3 annotators takes seconds."""
         try:
             rows = review_rows(self.app.store)
-        except Exception as exc:
+        except Exception as exc:  # a corrupt store file: say so, keep the screen
             self.app.call_from_thread(self.app.report_error, exc)
             return
         self.app.call_from_thread(self.show_rows, rows)
@@ -87,8 +84,19 @@ class ReviewListScreen(Screen[None]):
 
     def show_rows(self, rows: list[ReviewRow]) -> None:
         self.all_rows = rows
+        self.loaded = True
         self.app.report_skipped()
         self.refill()
+        ahead, self._ahead = self._ahead, []
+        for action in ahead:
+            getattr(self, f"action_{action}")()
+
+    def _early(self, action: str) -> bool:
+        """Before the first rows are read, a move or Enter waits for them (typed ahead, not lost)."""
+        if self.loaded:
+            return False
+        self._ahead.append(action)
+        return True
 
     def refill(self) -> None:
         table = self.query_one(DataTable)
@@ -127,10 +135,12 @@ class ReviewListScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------------
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        if not self._early("cursor_down"):
+            self.query_one(DataTable).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        if not self._early("cursor_up"):
+            self.query_one(DataTable).action_cursor_up()
 
     def action_cursor_page_down(self) -> None:
         self.query_one(DataTable).action_page_down()
@@ -139,6 +149,8 @@ class ReviewListScreen(Screen[None]):
         self.query_one(DataTable).action_page_up()
 
     def action_open(self) -> None:
+        if self._early("open"):
+            return
         article_id = self.current_id()
         if article_id is None:
             return
