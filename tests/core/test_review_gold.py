@@ -326,3 +326,17 @@ def test_claimtag_review_refuses_who_is_not_a_reviewer(two, tmp_path):
         assert out.returncode == 2 and "is not a reviewer of this project" in out.stderr, out.stderr
     out = run(two, "--annotator", "gold")
     assert out.returncode == 2 and "reviewers' layer" in out.stderr
+
+
+def test_two_reviewers_deciding_one_unit_leave_one_decision(two, schema):
+    """Each reviewer's session read the store before the other decided: the later step replaces the
+    earlier decision whole (its gold claims too); a unit never ends with two decisions."""
+    first, second = session(two, schema, "lead"), session(two, schema, "qa")
+    first.next_conflict()
+    second.next_conflict()
+    first.pick("alice")
+    second.pick("bob")
+    (d,) = two.decisions("a1")
+    assert d.reviewer == "qa" and d.sources == ("bob",)
+    assert gold(two) == [(35, 60, "favor")] and two.state("a1", GOLD).n_claims == 1
+    assert two.check() == []
