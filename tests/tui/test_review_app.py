@@ -197,3 +197,52 @@ async def test_annotators_never_see_other_layers(review_store, schema):
         await pilot.pause()
         text = screen_text(app)
         assert "0 claims" in text or "no claims" in text.lower()
+
+
+async def test_the_other_reader_keys_move_and_edit_bounds(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_observers(app, pilot)
+        s = screen.session
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert s.index == 2 and "unit 3/3" in screen_text(app)
+        await pilot.press("k", "N")  # back one, then the previous open conflict (wraps to the last)
+        await pilot.pause()
+        assert s.index == 2
+        await pilot.press("k", "enter")  # unit 2, the conflict: alice's (focused) variant into gold
+        await pilot.pause()
+        ((start, end, *_),) = [g for g in gold(review_store)]
+        await pilot.press("L")  # start one word left
+        await pilot.pause()
+        ((s2, e2, *_),) = gold(review_store)
+        assert s2 < start and e2 == end
+        await pilot.press("H", "l")  # start back, end one word right
+        await pilot.pause()
+        ((s3, e3, *_),) = gold(review_store)
+        assert s3 == start and e3 > end
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Keys in the review reader" in screen_text(app) and "next open conflict" in screen_text(app)
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_the_other_list_keys(review_store, schema):
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await rows_read(app, pilot)
+        table = app.screen.query_one("DataTable")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert table.cursor_row == 4
+        await pilot.press("pageup", "j", "j", "k")
+        await pilot.pause()
+        assert table.cursor_row == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Keys in the review list" in screen_text(app)
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    assert app.return_code == 0
