@@ -18,3 +18,15 @@ class SentencesReady(Message):
 
     sha256: str
     spans: list[tuple[int, int]]
+
+
+@dataclass
+class GoldSaved(Message, bubble=False):
+    """The review writer saved a step."""
+
+
+@dataclass
+class GoldRefused(Message, bubble=False):
+    """The store refused a review step; the steps queued after it were dropped."""
+
+    error: Exception

@@ -79,6 +79,8 @@ def test_review_reader(review_app, snap_compare, size):
         await review_rows_read(pilot)
         await pilot.press("j", "enter", "n", "v", "enter")
         await pilot.pause()
+        pilot.app.screen.writer.flush()  # saved by the review writer's thread: its "saved" message first
+        await pilot.pause()
         pilot.app.screen.query_one("StatusBar").say("")  # the save time would change every run
 
     assert snap_compare(review_app, terminal_size=size, run_before=review_conflict)

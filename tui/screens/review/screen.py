@@ -23,12 +23,13 @@ from annotations.review.session import ReviewSession
 from annotations.text.display import display_safe
 
 from ... import keys
-from ...messages import StoreChanged
+from ...messages import GoldRefused, GoldSaved, StoreChanged
 from ...widgets.claim_styles import ClaimHighlights, ClaimStyles
 from ...widgets.gutter_view import GutterLayer, GutterTextView
 from ...widgets.status_bar import StatusBar
 from ...widgets.text_view import Highlight
 from .unit_panel import unit_text
+from .writer import GoldWriter
 
 UNDERLINE = Style(underline=True)
 
@@ -46,8 +47,9 @@ class ReviewScreen(Screen[None]):
             raise StoreError(f"article {article_id} is not in the store")
         letters = Letters(article.id, opened_by(app.store.states_of(article.id)), blind=app.blind,
                           secret=app.blind_secret)
-        # ready before the screen mounts: keys typed ahead act on it
-        self.session = ReviewSession(app.store, app.schema, article, app.annotator, letters)
+        # ready before the screen mounts: keys typed ahead act on it; steps are saved in order by a writer thread
+        self.writer = GoldWriter(app.store, self.post_message)
+        self.session = ReviewSession(app.store, app.schema, article, app.annotator, letters, write=self.writer.write)
         self.claim_highlights = ClaimHighlights(ClaimStyles(app.schema, app.no_color))
         self._shown = False
         # the breakpoint's class now, not at the screen's first resize: a 1 MB text laid out first at the wrong
@@ -55,6 +57,8 @@ class ReviewScreen(Screen[None]):
         wide = app.size.width >= self.HORIZONTAL_BREAKPOINTS[1][0]
         self.set_class(not wide, "-narrow")
         self.set_class(wide, "-wide")
+        self._changed_meanwhile = False
+        self._saving = ""  # the last step, said "saved" once the writer has it in the store
         self._units_drawn: tuple[object, list[Highlight], list[GutterLayer]] = (None, [], [])
         keys.bind_scope(self, app.schema.keys, "review")
         # the stance and claim-type keys edit the unit's gold claim (the reader's keys, one keyboard)
@@ -130,21 +134,49 @@ class ReviewScreen(Screen[None]):
             self.query_one(StatusBar).say(message)
 
     def step(self, fn: Callable[..., str | None], *args: object) -> None:
-        """Run a review step; a store error becomes a message, never a traceback."""
+        """Run a review step: shown at once, saved by the writer (the status line says so when it is).
+        A refusal becomes a message, never a traceback."""
         try:
             what = fn(*args)
         except StoreError as exc:
             self.app.report_error(exc, title="not saved")
             return
-        self.app.note_own_save()
         if what is None:
             self.say("nothing to do")
-        elif self._shown:
-            self.query_one(StatusBar).saved(what)
+        else:
+            self._saving = what
+            self.say(f"saving… {what}")
         self.refresh_view()
 
+    def on_gold_saved(self, message: GoldSaved) -> None:
+        self.app.note_own_save()
+        if not self.writer.idle:
+            return
+        if self._shown:
+            self.query_one(StatusBar).saved(self._saving)
+        if self._changed_meanwhile:  # another process saved while ours were queued: read it all now
+            self._changed_meanwhile = False
+            self.on_store_changed(StoreChanged())
+
+    def on_gold_refused(self, message: GoldRefused) -> None:
+        self.app.report_error(message.error, title="not saved")
+        try:
+            self.session.resync()
+        except StoreError as exc:
+            self.app.report_error(exc)
+        self.writer.refused_handled()
+        self.say("not saved: the review shows the store as it is (undo history cleared)")
+        self.refresh_view(scroll=False)
+
+    def on_unmount(self) -> None:
+        self.writer.close()
+
     def on_store_changed(self, message: StoreChanged) -> None:
-        """An annotator (or another reviewer) saved: units, decisions and 'sources changed' marks again."""
+        """An annotator (or another reviewer) saved: units, decisions and 'sources changed' marks again. Not
+        while our own steps wait in the writer: the store is behind what the screen shows until they are in."""
+        if not self.writer.idle:
+            self._changed_meanwhile = True
+            return
         try:
             self.session.reload()
         except StoreError as exc:
@@ -187,7 +219,8 @@ class ReviewScreen(Screen[None]):
         s = self.session
         if s.decision is None or not s.decision.claim_ids:
             self.step(s.pick)
-        self.say("editing gold: stance/type keys, t target, h/l/H/L bounds, u undo")
+        self._saving = "editing gold: stance/type keys, t target, h/l/H/L bounds, u undo"
+        self.say(self._saving)
         self.refresh_view(scroll=False)
 
     def action_no_claim(self) -> None:
@@ -247,9 +280,11 @@ class ReviewScreen(Screen[None]):
     # -- leaving ------------------------------------------------------------------------------------
 
     def action_back(self) -> None:
+        self.writer.flush()  # the list counts what is saved
         self.app.pop_screen()
 
     def action_quit(self) -> None:
+        self.writer.flush()
         self.app.exit(0)
 
     def action_help(self) -> None:
