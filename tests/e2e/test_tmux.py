@@ -167,3 +167,26 @@ def test_two_annotators_then_a_reviewer_adjudicates_and_exports_gold(tmp_path):
     assert how == ["picked", "unanimous"]
     picked = next(c for c in record["claims"] if c["provenance"]["how"] == "picked")
     assert picked["provenance"]["sources"] in (["alice"], ["bob"]) and picked["provenance"]["reviewer"] == "lead"
+
+
+def test_a_dropped_connection_keeps_the_review_steps_on_screen(tmp_path):
+    """A reviewer's steps are saved by a writer thread after the screen shows them: when the terminal goes
+    away (SIGHUP, as when an SSH link drops) right after, the steps shown are in the store."""
+    store = tmp_path / "store"
+    annotate(store, tmp_path, "alice", ["1", "j", "1"])
+    annotate(store, tmp_path, "bob", ["1", "j", "2", "j", "1"])
+    pane = Pane([str(CLAIMTAG), "review", "--store", str(store), "--annotator", "lead"], size=(80, 24),
+                env={"HOME": str(tmp_path)}, cwd=tmp_path)
+    try:
+        pane.wait_for("2 open conflicts")
+        pane.keys("Enter")
+        pane.wait_for("unit 1/3")
+        pane.keys("n", "Enter", "n", "x")
+        pane.wait_for("NO CLAIM HERE")
+    finally:
+        pane.close()  # no quit key: the terminal just disappears
+    out = subprocess.run([str(CLAIMTAG), "export", "--store", str(store), "--annotator", "gold"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert sorted(d["how"] for d in record["decisions"]) == ["no claim", "picked"]
