@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 FEW_UNITS = 30  # under this many units a figure is printed with a warning
@@ -52,12 +51,17 @@ def _undefined(n: int, reason: str) -> Agreement:
 def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> Agreement:
     if len(a) != len(b):
         raise ValueError("the two coders' sequences differ in length")
-    pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
-    n = len(pairs)
+    # counted by (a's value, b's value) in one C-level pass: a store's pairs run to hundreds of thousands
+    joint = [(xy, k) for xy, k in Counter(zip(a, b)).items() if xy[0] is not None and xy[1] is not None]
+    n = sum(k for _, k in joint)
     if n == 0:
         return _undefined(0, "no unit coded by both")
-    observed = sum(x == y for x, y in pairs) / n
-    ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    observed = sum(k for (x, y), k in joint if x == y) / n
+    ca: Counter[Hashable] = Counter()
+    cb: Counter[Hashable] = Counter()
+    for (x, y), k in joint:
+        ca[x] += k
+        cb[y] += k
     expected = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
     if expected == 1.0:
         return Agreement.of(1.0, n, ONE_CATEGORY)
@@ -65,17 +69,24 @@ def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> A
 
 
 def fleiss_kappa(units: Sequence[Sequence[Hashable | None]]) -> Agreement:
-    rated = [[v for v in unit if v is not None] for unit in units]
-    sizes = Counter(len(r) for r in rated if len(r) >= 2)
+    # identical units counted once (3 annotators, a few categories: a handful of patterns for 100,000 units)
+    patterns = Counter(tuple(v for v in unit if v is not None) for unit in units)
+    sizes: Counter[int] = Counter()
+    for r, k in patterns.items():
+        if len(r) >= 2:
+            sizes[len(r)] += k
     if not sizes:
         return _undefined(0, "no unit with two or more ratings")
     m = sizes.most_common(1)[0][0]
-    kept = [r for r in rated if len(r) == m]
-    dropped = len([r for r in rated if r]) - len(kept)
-    n = len(kept)
-    totals = Counter(chain.from_iterable(kept))  # ratings per category, all units
+    kept = [(r, k) for r, k in patterns.items() if len(r) == m]
+    n = sum(k for _, k in kept)
+    dropped = sum(k for r, k in patterns.items() if r) - n
+    totals: Counter[Hashable] = Counter()  # ratings per category, all units
+    for r, k in kept:
+        for v in r:
+            totals[v] += k
     # P_i = (sum_j n_ij^2 - m) / (m (m - 1)); sum_j n_ij^2 = sum over the unit's ratings of their count
-    p_bar = sum(sum(map(r.count, r)) - m for r in kept) / (n * m * (m - 1))
+    p_bar = sum(k * (sum(map(r.count, r)) - m) for r, k in kept) / (n * m * (m - 1))
     p_e = sum((t / (n * m)) ** 2 for t in totals.values())
     note = f"{dropped} unit(s) with another number of raters than {m} left out" if dropped else ""
     if p_e == 1.0:
@@ -89,27 +100,33 @@ def krippendorff_alpha(units: Sequence[Sequence[Any]], metric: str = "nominal") 
     interval: D_o = sum_u (2 m_u S2_u - 2 S1_u^2) / (m_u - 1), D_e = (2 n S2 - 2 S1^2) / (n - 1)."""
     if metric not in ("nominal", "interval"):
         raise ValueError(f"unknown metric {metric!r} (nominal or interval)")
-    pairable = [[v for v in unit if v is not None] for unit in units]
-    pairable = [u for u in pairable if len(u) >= 2]
-    if not pairable:
+    # identical units counted once (a store's 100,000 units fall into a handful of patterns)
+    patterns = [(u, k) for u, k in Counter(tuple(v for v in unit if v is not None) for unit in units).items()
+                if len(u) >= 2]
+    n_units = sum(k for _, k in patterns)
+    if not n_units:
         return _undefined(0, "no unit with two or more values")
-    n = sum(len(u) for u in pairable)
+    n = sum(len(u) * k for u, k in patterns)
     if metric == "nominal":
-        totals = Counter(chain.from_iterable(pairable))
+        totals: Counter[Any] = Counter()
+        for u, k in patterns:
+            for v in u:
+                totals[v] += k
         if len(totals) < 2:
-            return Agreement.of(1.0, len(pairable), ONE_CATEGORY)
-        observed = sum((len(u) ** 2 - sum(map(u.count, u))) / (len(u) - 1) for u in pairable)
+            return Agreement.of(1.0, n_units, ONE_CATEGORY)
+        observed = sum(k * (len(u) ** 2 - sum(map(u.count, u))) / (len(u) - 1) for u, k in patterns)
         expected = (n * n - sum(t * t for t in totals.values())) / (n - 1)
     else:
-        values = [float(v) for v in chain.from_iterable(pairable)]
-        if len(set(values)) < 2:
-            return Agreement.of(1.0, len(pairable), ONE_CATEGORY)
+        if len({float(v) for u, _ in patterns for v in u}) < 2:
+            return Agreement.of(1.0, n_units, ONE_CATEGORY)
         observed = 0.0
-        for u in pairable:
-            s1, s2 = sum(u), sum(v * v for v in u)
-            observed += (2 * len(u) * s2 - 2 * s1 * s1) / (len(u) - 1)
-        s1, s2 = sum(values), sum(v * v for v in values)
+        s1 = s2 = 0.0
+        for u, k in patterns:
+            values = [float(v) for v in u]
+            u1, u2 = sum(values), sum(v * v for v in values)
+            observed += k * (2 * len(u) * u2 - 2 * u1 * u1) / (len(u) - 1)
+            s1, s2 = s1 + k * u1, s2 + k * u2
         expected = (2 * n * s2 - 2 * s1 * s1) / (n - 1)
     if expected == 0:
-        return _undefined(len(pairable), "no expected disagreement: alpha is not defined")
-    return Agreement.of(1 - observed / expected, len(pairable))
+        return _undefined(n_units, "no expected disagreement: alpha is not defined")
+    return Agreement.of(1 - observed / expected, n_units)
