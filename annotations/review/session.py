@@ -159,6 +159,15 @@ class ReviewSession:
         self._fix_variant()
         return moved
 
+    def unit_at(self, offset: int) -> bool:
+        """Put the cursor on the unit at (or else the first after) ``offset``; False if there is none."""
+        i = next((i for i, u in enumerate(self.units) if u.end > offset), None)
+        if i is None:
+            return False
+        self.index = i
+        self._fix_variant()
+        return True
+
     def next_conflict(self, delta: int = 1) -> bool:
         """To the next (``delta`` -1: previous) unit of the conflict queue, wrapping; False if there is none."""
         n = len(self.units)

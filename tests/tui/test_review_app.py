@@ -321,3 +321,19 @@ async def test_another_process_saving_while_steps_are_queued_waits_for_them(revi
         await pilot.pause(0.3)
         assert hows(review_store) == ["picked"] and screen.session.changed(screen.session.index)
         assert "SOURCES CHANGED" in screen_text(app)
+
+
+async def test_a_click_on_the_text_selects_the_unit_there(review_store, schema):
+    from tui.widgets.text_layout import line_of
+
+    app = reviewer_app(review_store, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_observers(app, pilot)
+        s = screen.session
+        view = screen.query_one("#text")
+        target = s.units[1]
+        y = line_of(view.layout, target.start + 3) - round(view.scroll_y)
+        assert 0 <= y < view.size.height
+        await pilot.click("#text", offset=(view.gutter_width + 2, y))
+        await pilot.pause()
+        assert s.index == 1 and "unit 2/3" in screen_text(app)

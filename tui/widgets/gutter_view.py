@@ -87,6 +87,9 @@ class GutterTextView(ArticleTextView):
         width = self.scrollable_content_region.width
         return max(1, width - self.gutter_width) if width > 0 else 0  # 0: no size yet, no layout
 
+    def _text_x(self, x: int) -> int:
+        return x - self.gutter_width
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         g = self.gutter_width

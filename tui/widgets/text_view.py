@@ -315,11 +315,15 @@ class ArticleTextView(ScrollView, can_focus=True, inherit_bindings=False):
             return 0
         if line >= len(layout):
             return len(self._text)
-        offset = cell_to_offset(layout, line, pos.x)
+        offset = cell_to_offset(layout, line, max(0, self._text_x(pos.x)))
         s, e = layout.starts[line], layout.ends[line]
         if offset >= e > s:  # past the end of a line: its last character
             offset = cluster_start(layout, e - 1)
         return offset
+
+    def _text_x(self, x: int) -> int:
+        """The text cell under content column ``x`` (a subclass drawing something before the text shifts it)."""
+        return x
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1 or event.get_content_offset(self) is None:

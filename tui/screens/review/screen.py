@@ -204,6 +204,11 @@ class ReviewScreen(Screen[None]):
         self.session.move(-1)
         self.refresh_view()
 
+    def on_article_text_view_clicked(self, message: GutterTextView.Clicked) -> None:
+        """A click on the text: the unit there (or the next one) goes under the cursor."""
+        if self.session.unit_at(message.offset):
+            self.refresh_view(scroll=False)
+
     def action_next_variant(self) -> None:
         who = self.session.next_variant()
         if who is not None:
