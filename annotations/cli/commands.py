@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import ClaimtagError, RefusedInput, StoreError
 from ..models import GOLD
 from ..schema import Schema
-from ..store import STORE_MARKER, Store, default_store_dir
+from ..store import STORE_MARKER, Store, default_store_dir, unix_user
 from ..text.display import escaped
 from ..text.fields import MAX_NAME, ident
 
@@ -34,12 +34,7 @@ def default_annotator() -> str:
 
 def login_name() -> str:
     """The UNIX account running claimtag (what the change log records; ``[review] reviewers`` names these)."""
-    import pwd
-
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return str(os.getuid())
+    return unix_user()[0]
 
 
 def check_annotator(name: str) -> str:

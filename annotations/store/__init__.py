@@ -14,6 +14,7 @@ from .api import Store
 from .buckets import BucketChange, bucket_of
 from .create import STORE_MARKER, STORE_SCHEMA_VERSION, create_store, default_store_dir
 from .gold import GoldChange
+from .log import unix_user
 
-__all__ = ["STORE_MARKER", "STORE_SCHEMA_VERSION", "BucketChange", "GoldChange", "Store", "bucket_of", "create_store",
+__all__ = ["STORE_MARKER", "STORE_SCHEMA_VERSION", "BucketChange", "GoldChange", "Store", "bucket_of", "create_store", "unix_user",
            "default_store_dir"]
