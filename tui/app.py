@@ -7,7 +7,10 @@ app only subscribes to it. Keys come from ``keys.py``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
+import signal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -87,6 +90,9 @@ class ClaimtagApp(App[int]):
         for text, severity in self.startup_messages[-8:]:
             self.notify(display_safe(text), severity=severity, timeout=12, markup=False)  # type: ignore[arg-type]
         self.watcher.subscribe(self.store_signature)
+        if not self.is_headless:  # the terminal went away (an SSH link dropped): save and exit as on q
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
         # full garbage collections in the pauses between keys, not in a key press (see services/gc.py)
         self.call_after_refresh(self.idle_gc.start)
         self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)

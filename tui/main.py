@@ -39,7 +39,9 @@ def run_app(args: argparse.Namespace) -> int:
         from annotations.cli import login_name
         from annotations.review.layers import may_review
 
-        may_review(schema.review.reviewers, login_name())
+        # who: the UNIX account, or under `claimtag serve` the name the server authenticated by key
+        ssh = os.environ.get("CLAIMTAG_SSH_IDENTITY", "").split()
+        may_review(schema.review.reviewers, ssh[0] if ssh else login_name())
     store = open_store(args)
     status = 0
     said = _Tee(sys.stderr)  # what adding the PATHs said is shown in the app too, not only behind it
@@ -66,9 +68,38 @@ def run_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def serve_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="claimtag serve",
+                                description="Serve the app to a team: each person connects with their SSH key.")
+    p.add_argument("--ssh", metavar="[HOST:]PORT", required=True,
+                   help="listen for SSH clients (127.0.0.1 unless HOST is given): ssh -p PORT NAME@HOST")
+    p.add_argument("--users", type=Path, default=None,
+                   help="the users file: NAME ROLE KEY-TYPE KEY per line (default: STORE/users)")
+    p.add_argument("--store", type=Path, default=None, help="store folder (default: $CLAIMTAG_STORE, else ./.claimtag)")
+    p.add_argument("--schema", type=Path, default=None, help="label schema TOML (default: ./claimtag.toml)")
+    return p
+
+
+def run_serve(argv: Sequence[str]) -> int:
+    from annotations.cli import load_schema_for, open_store
+
+    from .serve.ssh import run_serve as serve_ssh
+
+    args = serve_parser().parse_args(argv)
+    load_schema_for(args)  # a bad schema is said now, not in every session
+    store = open_store(args)
+    schema = args.schema.resolve() if args.schema else None
+    return serve_ssh(args.ssh, store.root.resolve(), args.users or store.root / "users", schema)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from annotations.cli import main as cli_main
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # serves the app: it lives beside it, not in the headless commands
+        from annotations.cli import guarded
+
+        return guarded(lambda: run_serve(argv[1:]))
     return cli_main(argv, open_app=run_app)
 
 

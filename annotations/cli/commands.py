@@ -112,7 +112,7 @@ def build_app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="claimtag",
         description="Open the annotator (claimtag review: the reviewer) on the store (PATHs are added first). "
-                    f"Subcommands: review, {', '.join(SUBCOMMANDS)} (claimtag COMMAND --help).")
+                    f"Subcommands: review, serve, {', '.join(SUBCOMMANDS)} (claimtag COMMAND --help).")
     _common(p)
     p.add_argument("--annotator", default=None, help="your name in the store (default: login name)")
     p.add_argument("--review", action="store_true",
@@ -221,7 +221,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None,
          open_app: Callable[[argparse.Namespace], int] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
+
+    def run() -> int:
+        nonlocal argv
         if argv and argv[0] in SUBCOMMANDS:
             args = build_parser().parse_args(argv)
             if args.command == "import" and args.annotator is not None:
@@ -236,6 +238,14 @@ def main(argv: Sequence[str] | None = None,
             print("claimtag: the app is not installed (tui package missing)", file=sys.stderr)
             return 2
         return open_app(args)
+
+    return guarded(run)
+
+
+def guarded(run: Callable[[], int]) -> int:
+    """``run()``, with every error a person can cause said in one line (exit 2), never a traceback."""
+    try:
+        return run()
     except ClaimtagError as exc:
         print(f"claimtag: {escaped(str(exc))}", file=sys.stderr)
         return 2

@@ -4,7 +4,8 @@ A change (``Buckets.change``) is logged in two steps, under the bucket's lock:
 
 1. before any bucket file is replaced, one line per changed record, all with the change's ``tx`` id
    (``ts``, ``tx``, ``bucket``, ``annotator``, the real UNIX ``user`` and ``uid``, ``pid``, ``op``,
-   ``key``, ``before``, ``after``), written in one ``O_APPEND`` write and fsynced;
+   ``key``, ``before``, ``after``; under ``claimtag serve``, ``ssh``: the authenticated name and key
+   fingerprint the server gave the session), written in one ``O_APPEND`` write and fsynced;
 2. once the bucket files are replaced (durably), a marker ``{"tx": ..., "applied": true}``; if writing
    them failed, ``{"tx": ..., "applied": false, "error": ...}``.
 
@@ -34,6 +35,8 @@ from ..models import now_iso
 from .files import json_text, remember_json
 from .fs import StoreFS
 
+SSH_IDENTITY = "CLAIMTAG_SSH_IDENTITY"  # set by claimtag serve for each session: "name SHA256:fingerprint"
+
 
 @cache
 def unix_user() -> tuple[str, int]:
@@ -58,6 +61,9 @@ class PendingLog:
         user, uid = unix_user()
         entry = {"ts": now_iso(), "tx": self.tx, "bucket": self.bucket, "annotator": annotator, "user": user,
                  "uid": uid, "pid": os.getpid(), "op": op, "key": key}
+        ssh = os.environ.get(SSH_IDENTITY)
+        if ssh:
+            entry["ssh"] = ssh
         after_json = json_text(after)
         remember_json(after, after_json)  # the bucket file writes the same record: serialised once
         line = (f"{json_text(entry)[:-1]}, \"before\": {json_text(before)}, "
