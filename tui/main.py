@@ -54,7 +54,8 @@ def run_app(args: argparse.Namespace) -> int:
     if status and not store.articles():
         print(f"claimtag: the store {store.root} has no articles: not opening the app", file=sys.stderr)
         return status
-    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+    in_browser = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # claimtag serve --web runs it so
+    if not in_browser and not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
         # Textual would wait forever for keys that cannot come (a script, a pipe, cron)
         print("claimtag: the app needs a terminal (stdin and stderr); in scripts use a subcommand "
               "(claimtag --help)", file=sys.stderr)
@@ -71,8 +72,11 @@ def run_app(args: argparse.Namespace) -> int:
 def serve_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="claimtag serve",
                                 description="Serve the app to a team: each person connects with their SSH key.")
-    p.add_argument("--ssh", metavar="[HOST:]PORT", required=True,
-                   help="listen for SSH clients (127.0.0.1 unless HOST is given): ssh -p PORT NAME@HOST")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--ssh", metavar="[HOST:]PORT",
+                     help="listen for SSH clients (127.0.0.1 unless HOST is given): ssh -p PORT NAME@HOST")
+    how.add_argument("--web", metavar="[HOST:]PORT",
+                     help="serve the app to browsers (127.0.0.1 unless HOST is given), a secret link per user")
     p.add_argument("--users", type=Path, default=None,
                    help="the users file: NAME ROLE KEY-TYPE KEY per line (default: STORE/users)")
     p.add_argument("--store", type=Path, default=None, help="store folder (default: $CLAIMTAG_STORE, else ./.claimtag)")
@@ -82,14 +86,20 @@ def serve_parser() -> argparse.ArgumentParser:
 
 def run_serve(argv: Sequence[str]) -> int:
     from annotations.cli import load_schema_for, open_store
-
-    from .serve.ssh import run_serve as serve_ssh
+    from annotations.users import load_users
 
     args = serve_parser().parse_args(argv)
     load_schema_for(args)  # a bad schema is said now, not in every session
     store = open_store(args)
     schema = args.schema.resolve() if args.schema else None
-    return serve_ssh(args.ssh, store.root.resolve(), args.users or store.root / "users", schema)
+    users_file = args.users or store.root / "users"
+    if args.web:
+        from .serve.web import run_web
+
+        return run_web(args.web, store.root.resolve(), load_users(users_file), schema)
+    from .serve.ssh import run_serve as serve_ssh
+
+    return serve_ssh(args.ssh, store.root.resolve(), users_file, schema)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
