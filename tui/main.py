@@ -93,6 +93,9 @@ def run_serve(argv: Sequence[str]) -> int:
     store = open_store(args)
     schema = args.schema.resolve() if args.schema else None
     users_file = args.users or store.root / "users"
+    if store.root.stat().st_mode & 0o022:
+        print(f"claimtag serve: warning: {store.root} is writable by its group or others; served, the store needs "
+              f"no one but this account (chmod -R go-w {store.root})", file=sys.stderr)
     if args.web:
         from .serve.web import run_web
 

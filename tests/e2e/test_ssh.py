@@ -202,3 +202,42 @@ def test_a_dropped_connection_loses_nothing_and_ends_the_session(team):
 
 def _apps() -> str:
     return subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+
+
+GREYS = {0, 7, 8, 15, 16, 231, *range(232, 256)}  # the 256-colour palette's black, white and grey ramp
+
+
+def _sgr(screen_with_escapes: str) -> list[list[int]]:
+    import re
+
+    return [[int(x) for x in m.split(";") if x] for m in re.findall(r"\x1b\[([0-9;]*)m", screen_with_escapes)]
+
+
+def _indexed(codes: list[list[int]]) -> set[int]:
+    """The 256-colour palette indexes used (38;5;N and 48;5;N)."""
+    return {c[i + 2] for c in codes for i in range(len(c) - 2) if c[i] in (38, 48) and c[i + 1] == 5}
+
+
+@pytest.mark.parametrize("term,env,check", [
+    ("xterm-256color", {}, "colours"),                # the default: the palette's colours
+    ("xterm-256color", {"NO_COLOR": "1"}, "grey"),   # NO_COLOR asked for through SendEnv: honoured
+    ("xterm", {}, "16"),                              # a 16-colour terminal: only the 16 basic colours
+])
+def test_the_client_s_terminal_and_no_color_are_honoured(team, term, env, check):
+    extra = ["-t", "-o", "SendEnv=NO_COLOR"] if env else ["-t"]
+    pane = Pane(team.ssh("alice", "alice", *extra), size=(80, 24), env={**env, "TERM": term})
+    try:
+        pane.wait_for("alice · 5 articles")
+        pane.keys("Enter")
+        pane.wait_for("Russian media")
+        codes = _sgr(pane.tmux("capture-pane", "-t", "t", "-p", "-e"))
+        if check == "colours":
+            assert _indexed(codes) - GREYS
+        elif check == "grey":
+            assert _indexed(codes) and _indexed(codes) <= GREYS, _indexed(codes)
+        else:
+            assert not _indexed(codes) and not any(38 in c or 48 in c for c in codes), codes
+            assert any(30 <= x <= 49 or 90 <= x <= 107 for c in codes for x in c)
+        pane.keys("q")
+    finally:
+        pane.close()
