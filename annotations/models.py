@@ -311,9 +311,14 @@ def span_problem(text: str, start: object, end: object, quote: str | None = None
     return None
 
 
-def status_after_claims(status: str, n_claims: int) -> str:
-    """An article's status once its claim count is ``n_claims``: the first claim starts the work."""
-    return "in progress" if status == "todo" and n_claims else status
+def status_after_claims(status: str, n_claims: int, labels: Any = None) -> str:
+    """An article's status once its claim count is ``n_claims``: the first claim starts the work, and an
+    article left with no claim and no label (every claim undone or deleted) is to do again. Done stays done."""
+    if status == "todo" and n_claims:
+        return "in progress"
+    if status == "in progress" and not n_claims and not labels:
+        return "todo"
+    return status
 
 
 def labels_problem(labels: Any) -> str | None:

@@ -106,9 +106,10 @@ def run_serve(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from annotations.cli import hoist_global_options
     from annotations.cli import main as cli_main
 
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:  # serves the app: it lives beside it, not in the headless commands
         from annotations.cli import guarded
 

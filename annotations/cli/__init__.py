@@ -9,11 +9,12 @@ from .commands import (
                    check_annotator,
                    default_annotator,
                    guarded,
+                   hoist_global_options,
                    load_schema_for,
                    login_name,
                    main,
                    open_store,
 )
 
-__all__ = ["SUBCOMMANDS", "build_app_parser", "build_parser", "check_annotator", "default_annotator", "guarded", "load_schema_for",
+__all__ = ["SUBCOMMANDS", "build_app_parser", "build_parser", "check_annotator", "default_annotator", "guarded", "hoist_global_options", "load_schema_for",
            "login_name", "main", "open_store"]

@@ -218,9 +218,33 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+GLOBAL_OPTIONS = ("--store", "--schema")  # every command takes them: before or after its name
+COMMAND_NAMES = (*SUBCOMMANDS, "review", "serve")
+
+
+def hoist_global_options(argv: Sequence[str]) -> list[str]:
+    """``claimtag --store DIR stats`` as ``claimtag stats --store DIR``: global options given before a
+    command name go after it (argparse's subcommands only take them after)."""
+    head: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in GLOBAL_OPTIONS and i + 1 < len(argv):
+            head += argv[i:i + 2]
+            i += 2
+        elif arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            head.append(arg)
+            i += 1
+        else:
+            break
+    if head and i < len(argv) and argv[i] in COMMAND_NAMES:
+        return [argv[i], *head, *argv[i + 1:]]
+    return list(argv)
+
+
 def main(argv: Sequence[str] | None = None,
          open_app: Callable[[argparse.Namespace], int] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
 
     def run() -> int:
         nonlocal argv

@@ -30,7 +30,7 @@ from typing import TextIO
 from ..models import NewArticle
 from ..progress import progress_bar
 from ..store import Store
-from ..text.display import escaped
+from ..text.display import counted, escaped
 from .common import SUFFIXES, Bad, check_binary
 from .jsonl import jsonl_line
 from .md import read_md
@@ -191,10 +191,6 @@ def read_paths(paths: Iterable[str | os.PathLike[str]]) -> ReadResult:
     return reader.result
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def add_paths(store: Store, paths: Iterable[str | os.PathLike[str]], out: TextIO | None = None,
               err: TextIO | None = None) -> int:
     """Read ``paths`` into ``store``; print refusals on ``err`` and a summary on ``out``.
@@ -208,7 +204,7 @@ def add_paths(store: Store, paths: Iterable[str | os.PathLike[str]], out: TextIO
         print(f"refused {refusal}", file=err)
     for art in result.articles:
         if art.removed_controls:
-            print(f"note {escaped(art.source)}: {_plural(art.removed_controls, 'control character', 'control characters')}"
+            print(f"note {escaped(art.source)}: {counted(art.removed_controls, 'control character', 'control characters')}"
                   " removed", file=err)
     with progress_bar(err, "adding", len(result.articles)) as advance:
         added = store.add_articles(result.articles, progress=advance) if result.articles else []
@@ -219,9 +215,9 @@ def add_paths(store: Store, paths: Iterable[str | os.PathLike[str]], out: TextIO
         if res.outcome == "new version" and res.stale_claims:
             stale += res.stale_claims
             print(f"WARNING: article {res.article_id!r} has a new version: "
-                  f"{_plural(res.stale_claims, 'claim was', 'claims were')} made on the old text and "
+                  f"{counted(res.stale_claims, 'claim was', 'claims were')} made on the old text and "
                   "need review (they stay on the old text, not shifted)", file=err)
-    review = f" ({_plural(stale, 'claim needs', 'claims need')} review: text changed)" if stale else ""
+    review = f" ({counted(stale, 'claim needs', 'claims need')} review: text changed)" if stale else ""
     print(f"added {counts['added']}, unchanged {counts['unchanged']}, new version {counts['new version']}"
           f"{review}, refused {len(result.refused)}", file=out)
     return 1 if result.refused else 0

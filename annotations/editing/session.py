@@ -191,7 +191,7 @@ class ArticleSession:
             claims.sort(key=claim_order)
         self.claims = claims
         n = len(claims)
-        self.state = replace(self.state, n_claims=n, status=status_after_claims(self.state.status, n))
+        self.state = replace(self.state, n_claims=n, status=status_after_claims(self.state.status, n, self.state.labels))
 
     def tag(self, stance: str, type_: str | None = None) -> Done:
         """Tag the selection as a claim with this stance (an existing claim on exactly this span changes)."""

@@ -24,7 +24,7 @@ def recount_many(claims: Table, states: Table, touched: dict[str, set[str]], sta
     for aid, annotators in touched.items():
         for annotator in annotators:
             n, old = counts.get((aid, annotator), 0), found.get((aid, annotator))
-            status = status_after_claims(old.get("status", "todo") if old else "todo", n)
+            status = status_after_claims(old.get("status", "todo") if old else "todo", n, old.get("labels") if old else None)
             if old is None:
                 if n:
                     pairs.append((None, {**ArticleState(aid, annotator).to_record(), "n_claims": n, "status": status,
@@ -43,7 +43,7 @@ def recount(claims: Table, states: Table, article_id: str, annotators: set[str],
         cond = match(article_id=article_id, annotator=annotator)
         n = claims.count(cond)
         old = states.get(cond)
-        status = status_after_claims(old.get("status", "todo") if old else "todo", n)
+        status = status_after_claims(old.get("status", "todo") if old else "todo", n, old.get("labels") if old else None)
         if old is None:
             if n or create:
                 states.insert({**ArticleState(article_id, annotator).to_record(), "n_claims": n, "status": status,

@@ -78,3 +78,8 @@ def strip_controls(text: str) -> str:
 def strip_controls_md(text: str) -> str:
     """Markdown (guidelines) without unsafe characters, keeping its line breaks."""
     return "\n".join(strip_controls(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` with its noun: "1 match", "2 matches" (every count a person reads goes through here)."""
+    return f"{n} {one if n == 1 else many}"

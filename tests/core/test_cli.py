@@ -227,3 +227,27 @@ def test_app_gets_the_annotator_and_paths(tmp_path):
 def test_export_of_an_empty_store_is_empty(tmp_path):
     done = run("export", "--store", str(tmp_path / "st"))
     assert done.returncode == 0 and done.stdout == ""
+
+
+def test_global_options_work_before_the_command(tmp_path, capsys):
+    """`claimtag --store DIR stats` (issue 11: "'stats' is neither a file nor a command"), and
+    `claimtag --store X add DIR` adds to X instead of treating DIR as an app path."""
+    store = tmp_path / "store"
+    assert cli.main(["--store", str(store), "add", str(SEEDS)]) == 0
+    assert len(Store(store).articles()) == 5
+    capsys.readouterr()
+    assert cli.main([f"--store={store}", "stats"]) == 0
+    assert "5" in capsys.readouterr().out
+    assert cli.hoist_global_options(["--store", "s", "--schema", "t.toml", "review", "--blind"]) == \
+        ["review", "--store", "s", "--schema", "t.toml", "--blind"]
+    assert cli.hoist_global_options(["--store", "s", "articles/"]) == ["--store", "s", "articles/"]  # the app
+
+
+def test_every_option_of_every_command_says_what_it_does():
+    import argparse
+
+    for parser in [cli.build_app_parser(), *next(a for a in cli.build_parser()._actions
+                                                if isinstance(a, argparse._SubParsersAction)).choices.values()]:
+        for action in parser._actions:
+            if action.option_strings and not isinstance(action, argparse._HelpAction):
+                assert action.help, f"{parser.prog} {action.option_strings[0]} has no help text"

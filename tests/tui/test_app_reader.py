@@ -173,6 +173,19 @@ async def test_search_selects_matches(seeded_store, schema):
         assert isinstance(app.screen, ReaderScreen)
 
 
+async def test_search_counts_in_words(seeded_store, schema):
+    """One match is "1 match" (issue 11: it said "1 matches")."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("slash", *"tass")
+        await pilot.pause()
+        assert "1 match ·" in screen_text(app)
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"the")
+        await pilot.pause()
+        assert "31 matches ·" in screen_text(app)
+
+
 async def test_help_shows_bindings_and_guidelines(seeded_store, schema):
     app = ClaimtagApp(seeded_store, schema, "alice")
     async with app.run_test(size=(100, 40)) as pilot:
@@ -356,3 +369,19 @@ async def test_claims_panel_numbers_and_marks_stay_right_when_claims_shift(seede
         marked = [strip.text.split()[1] for strip in rows if any(seg.style and seg.style.reverse for seg in strip)
                   and "→" in strip.text]
         assert marked == ["2"]
+
+
+async def test_undoing_every_claim_makes_the_article_todo_again(seeded_store, schema):
+    """Issue 11: after every claim was undone the status stayed "in progress"."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("1", "j", "2")
+        await pilot.pause()
+        assert seeded_store.state(FIRST, "alice").status == "in progress"
+        await pilot.press("u", "u")
+        await pilot.pause()
+        assert seeded_store.state(FIRST, "alice").status == "todo" and reader.session.state.status == "todo"
+        await pilot.press("a", "1", "escape", "1", "u")  # a label set: the work has started, whatever the claims
+        await pilot.pause()
+        assert claims(seeded_store) == [] and seeded_store.state(FIRST, "alice").status == "in progress"

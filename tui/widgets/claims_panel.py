@@ -17,7 +17,7 @@ from textual.widget import Widget
 
 from annotations.models import ArticleState, Claim
 from annotations.schema import Schema
-from annotations.text.display import display_safe
+from annotations.text.display import counted, display_safe
 
 from .. import keys
 from .claim_styles import stance_style
@@ -94,7 +94,7 @@ class ClaimsPanel(Widget, can_focus=True):
     def _head_lines(self, width: int) -> list[Text]:
         """The labels and status, then the claim count."""
         lines = list(self._labels_text().wrap(self.app.console, width))
-        title = f"{len(self.claims)} claim{'s' if len(self.claims) != 1 else ''}" if self.claims else "no claims yet — select a sentence, press 1/2/3"
+        title = counted(len(self.claims), "claim", "claims") if self.claims else "no claims yet — select a sentence, press 1/2/3"
         lines.append(Text(title, style="bold underline" if self.claims else "dim", no_wrap=True, overflow="ellipsis"))
         return lines
 

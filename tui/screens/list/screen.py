@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from annotations.errors import StoreError
 from annotations.models import Progress
-from annotations.text.display import display_safe
+from annotations.text.display import counted, display_safe
 from annotations.text.search import TextIndex
 
 from ... import keys
@@ -97,7 +97,7 @@ class ArticleListScreen(Screen[None]):
         summary = Text.assemble(
             Text(f" {display_safe(self.app.annotator)}", style="bold"),
             f" · {total} article{'' if total == 1 else 's'} · ", Text(f"{done} done", style="green"),
-            f" · {doing} in progress · ", f"{claims} claim{'' if claims == 1 else 's'}  ", bar,
+            f" · {doing} in progress · ", f"{counted(claims, 'claim', 'claims')}  ", bar,
             f" {100 * done // total if total else 0}%")
         skipped = [name for name in self.app.store.skipped if not name.startswith("claims/")]
         if skipped:  # one bad bucket hides its articles, not the other 255 buckets'

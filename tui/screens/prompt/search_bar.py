@@ -6,6 +6,8 @@ typed (see line_prompt.py).
 
 from __future__ import annotations
 
+from annotations.text.display import counted
+
 from .line_prompt import LinePrompt
 
 
@@ -19,7 +21,7 @@ class SearchBar(LinePrompt):
 
     def changed(self) -> None:
         n = self.reader.search_for(self.text)
-        self.message = f"{n} matches · Enter next · Esc close" if self.text else ""
+        self.message = f"{counted(n, 'match', 'matches')} · Enter next · Esc close" if self.text else ""
 
     def submitted(self) -> None:
         self.message = self.reader.search_next()
