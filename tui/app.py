@@ -104,9 +104,29 @@ class ClaimtagApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.idle_gc.input_seen()
+        if isinstance(event, events.Key) and not event.is_forwarded and await self._escape_then_key(event):
+            return
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and await self._take_text(event):
             return
         await super().on_event(event)
+
+    async def _escape_then_key(self, event: events.Key) -> bool:
+        """Escape and the next key in one read (a laggy SSH link, ``tmux send-keys Escape d``) reach Textual as
+        ``alt+d``. No claimtag key is an alt key: unless the schema binds it, it is Escape, then the key."""
+        if not event.key.startswith("alt+") or await keys.run_priority_binding(self, event.key):
+            return event.key.startswith("alt+")
+        name = event.key[len("alt+"):]
+        if name.startswith("shift+") and len(name) == len("shift+") + 1:
+            name = name[-1].upper()
+        await keys.run_priority_binding(self, "escape")
+        await asyncio.sleep(0)  # the screen Escape closed (a prompt) is gone before the key acts
+        if await keys.run_priority_binding(self, name):
+            return True
+        character = name if len(name) == 1 else None
+        take = getattr(self.screen, "take_text", None)
+        if character and take is not None:
+            take(character)
+        return True
 
     async def _take_text(self, event: events.Key | events.Paste) -> bool:
         """Text for a screen that takes it (``take_text``: the list filter, the prompts), handled now,

@@ -269,12 +269,14 @@ class ArticleSession:
     # -- undo -----------------------------------------------------------------------------------
 
     def undo(self) -> Edit | None:
-        edit = self.history.undo()
+        """Undo this article's last edit (not another article's); raises ``Changed`` (a ``StoreError``)
+        if the item changed since in another session."""
+        edit = self.history.undo(self.article.id)
         self._after_history(edit, undo=True)
         return edit
 
     def redo(self) -> Edit | None:
-        edit = self.history.redo()
+        edit = self.history.redo(self.article.id)
         self._after_history(edit, undo=False)
         return edit
 

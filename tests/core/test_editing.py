@@ -163,19 +163,37 @@ def test_next_article_prefers_todo_then_in_progress_and_wraps(seeded_store):
     assert next_article(rows, arts[2].id) is None
 
 
-def test_undo_of_an_edit_in_another_article_leaves_this_one_alone(seeded_store, schema):
+def test_undo_acts_on_the_article_on_screen(seeded_store, schema):
+    """Issue 11: `u` in one article undid the last change made in another one."""
     from annotations.editing.history import History
 
     history = History(seeded_store)
-    first = ArticleSession(seeded_store, schema, seeded_store.article("000_ecb1173961431c24"), "alice",
+    other = ArticleSession(seeded_store, schema, seeded_store.article("000_ecb1173961431c24"), "alice",
                            history=history)
-    first.tag("favor")
     here = ArticleSession(seeded_store, schema, seeded_store.article(ARTICLE), "alice", history=history)
     here.tag("against")
-    here.undo()  # this article's claim
-    here.undo()  # the other article's claim, through the shared history
-    assert here.claims == [] and seeded_store.claims("000_ecb1173961431c24") == []
-    here.redo()
+    other.tag("favor")  # the latest edit of all, in the other article
+    assert here.undo().what.startswith("tagged")  # this article's claim
     assert here.claims == [] and len(seeded_store.claims("000_ecb1173961431c24")) == 1
+    assert here.undo() is None  # nothing more here; the other article's claim stays
+    assert len(seeded_store.claims("000_ecb1173961431c24")) == 1
     here.redo()
-    assert [c.stance for c in here.claims] == ["against"] == [c.stance for c in seeded_store.claims(ARTICLE)]
+    assert len(here.claims) == 1
+    assert other.undo() is not None and seeded_store.claims("000_ecb1173961431c24") == []
+
+
+def test_undo_refuses_when_the_claim_changed_in_another_session(seeded_store, schema):
+    """The same annotator in two sessions: undo in one must not silently overwrite a later change made in
+    the other; it says so and leaves the store as it is."""
+    from annotations.editing.history import Changed
+
+    one = ArticleSession(seeded_store, schema, seeded_store.article(ARTICLE), "alice")
+    two = ArticleSession(seeded_store, schema, seeded_store.article(ARTICLE), "alice")
+    one.tag("favor")
+    two.reload()
+    two.set_type("opinion")  # the other session changes the same claim afterwards
+    with pytest.raises(Changed, match="changed since"):
+        one.undo()
+    (claim,) = seeded_store.claims(ARTICLE, "alice")
+    assert claim.type == "opinion"
+    assert two.undo() is not None and seeded_store.claims(ARTICLE, "alice")[0].type == "fact"

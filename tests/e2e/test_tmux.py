@@ -190,3 +190,26 @@ def test_a_dropped_connection_keeps_the_review_steps_on_screen(tmp_path):
     assert out.returncode == 0, out.stderr
     (record,) = [json.loads(line) for line in out.stdout.splitlines()]
     assert sorted(d["how"] for d in record["decisions"]) == ["no claim", "picked"]
+
+
+def test_escape_and_the_next_key_in_one_read(tmp_path):
+    """Issue 11: Escape and the next key sent together (tmux send-keys Escape 1, as a laggy SSH link
+    delivers them) were read as one alt key and lost (or typed "¡" into the search)."""
+    store = tmp_path / "store"
+    pane = Pane([str(CLAIMTAG), "--store", str(store), "--annotator", "e2e", str(ROOT / "seeds")], size=(80, 24),
+                env={"HOME": str(tmp_path)})
+    try:
+        pane.wait_for("5 articles")
+        pane.keys("Enter")
+        pane.wait_for("Russian media")
+        pane.keys("/", "h", "s", "b", "c", "Enter")
+        pane.wait_for("match 1 of")
+        pane.keys("Escape", "1")  # one send-keys call: one read
+        pane.wait_for("saved")
+        pane.keys("Escape", "q")
+        assert pane.gone(), pane.screen()
+    finally:
+        pane.close()
+    out = subprocess.run([str(CLAIMTAG), "export", "--store", str(store), "--format", "claims"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert [json.loads(line)["text"] for line in out.stdout.splitlines()] == ["HSBC"]

@@ -385,3 +385,18 @@ async def test_undoing_every_claim_makes_the_article_todo_again(seeded_store, sc
         await pilot.press("a", "1", "escape", "1", "u")  # a label set: the work has started, whatever the claims
         await pilot.pause()
         assert claims(seeded_store) == [] and seeded_store.state(FIRST, "alice").status == "in progress"
+
+
+async def test_escape_and_the_next_key_in_one_read_are_both_kept(seeded_store, schema):
+    """Issue 11: a laggy link delivers Escape and the next key together, which Textual reads as alt+key;
+    both were lost. Here: search, then Esc+1 at once: the search closes and the match is tagged."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("slash", *"hsbc", "enter", "alt+1")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert [c.quote for c in claims(seeded_store)] == ["HSBC"]
+        await pilot.press("alt+q")  # Esc (back to the list), then q: quit
+        await pilot.pause()
+    assert app.return_code == 0

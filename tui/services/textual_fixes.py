@@ -4,6 +4,11 @@
   ``self``, so it keeps up to 1,024 ``StylesCache`` objects alive, each with its widget's rendered lines
   (Textualize/textual#6665, open). Every reader screen opened left ~0.65 MB behind (60 opens: 54 ->
   120 MB). The result depends only on the two colours: cache on those.
+- Textual reads ESC followed by a digit, ``-``, ``=`` or ``§`` as the character WezTerm on macOS sends for
+  Option+key ("\x1b1" -> "¡"). Over SSH those bytes are almost always Escape and then the key arriving in
+  one read (a laggy link): "Esc 1" (close the search, tag the match) became "¡" typed into the search.
+  Dropped from the table, they parse as alt+key, which the app takes as Escape then the key
+  (``ClaimtagApp._escape_then_key``). Option+digit on WezTerm/macOS then acts as Esc+digit.
 """
 
 from __future__ import annotations
@@ -25,8 +30,18 @@ def _get_inner_outer(self: Any, base_background: Color, background: Color) -> tu
     return _inner_outer(base_background, background)
 
 
+def _escape_digits_as_alt_keys() -> None:
+    from textual import _ansi_sequences
+
+    table = _ansi_sequences.ANSI_SEQUENCES_KEYS
+    for sequence in [s for s, v in table.items() if len(s) == 2 and s[0] == "\x1b" and s[1] in "0123456789-=§"
+                     and isinstance(v, str)]:
+        del table[sequence]  # type: ignore[attr-defined]
+
+
 def apply() -> None:
     StylesCache.get_inner_outer = _get_inner_outer  # type: ignore[method-assign,assignment]
+    _escape_digits_as_alt_keys()
 
 
 apply()
