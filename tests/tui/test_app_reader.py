@@ -400,3 +400,27 @@ async def test_escape_and_the_next_key_in_one_read_are_both_kept(seeded_store, s
         await pilot.press("alt+q")  # Esc (back to the list), then q: quit
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_status_message_is_not_cut_for_the_key_hints(seeded_store, schema):
+    """Issue 11: at 80x24 the message was cut to ~40 columns ("undo: type -> predic...")."""
+    from tui.testing import screen_lines
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("1", "p", "u")
+        await pilot.pause()
+        assert "undo: type → prediction" in screen_lines(app)[-1]
+
+
+async def test_the_title_row_does_not_repeat_the_first_line(seeded_store, schema):
+    """Issue 11: the reader showed the article's first line as a title row right above that same line."""
+    from tui.testing import screen_lines
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        lines = screen_lines(app)
+        assert lines[0].strip().startswith(f"{FIRST} · ") and "Russian media" not in lines[0]
+        assert lines[1].strip().startswith("Russian media: China is ruthlessly")

@@ -26,9 +26,13 @@ class StatusBar(Widget):
         self.message = message
 
     def render(self) -> Text:
+        """The message first: the key hints give way when both do not fit (they are in help, the message
+        is news). A message longer than the bar is cut with an ellipsis."""
         width = self.size.width
         hint = Text(self.hints, style="dim")
         left = Text(display_safe(self.message), no_wrap=True, overflow="ellipsis")  # may quote stored strings
-        room = max(0, width - hint.cell_len - 1)
-        left.truncate(room, overflow="ellipsis", pad=True)
-        return Text.assemble(left, " ", hint) if room else left
+        if left.cell_len + 1 + hint.cell_len > width:
+            left.truncate(width, overflow="ellipsis", pad=True)
+            return left
+        left.truncate(max(0, width - hint.cell_len - 1), overflow="ellipsis", pad=True)
+        return Text.assemble(left, " ", hint)

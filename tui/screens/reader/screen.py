@@ -192,8 +192,11 @@ class ReaderScreen(Screen[None]):
         """Once per article: a Static's update re-lays the screen out, too dear for every save."""
         article = self.session.article
         title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(display_safe(article.title) or display_safe(article.id), style="bold")
-        title.append(f"  {display_safe(article.id)} · {article.length:,} chars", style="dim")
+        if not article.title or not self.session.text.lstrip().startswith(article.title):
+            # a title the text itself starts with is not said twice (the first line is right below)
+            title.append(display_safe(article.title) or display_safe(article.id), style="bold")
+            title.append("  ")
+        title.append(f"{display_safe(article.id)} · {article.length:,} chars", style="dim")
         self.query_one("#title", Static).update(title, layout=False)
 
     def refresh_panels(self) -> None:
