@@ -337,10 +337,13 @@ def opened(state: ArticleState) -> bool:
 
 
 def toggled_label(labels: dict[str, list[str]], label_set: str, value: str, multiple: bool) -> dict[str, list[str]]:
-    """Article labels with ``value`` of ``label_set`` toggled: off if set; else added (several allowed) or
-    put in place of the set's value (one allowed)."""
+    """Article labels with ``value`` of ``label_set`` toggled: added or taken off (several allowed); put in
+    place of the set's value (one allowed), where choosing the chosen value again keeps it (a key typed
+    twice must not silently clear a choice: clearing a set is a key of its own)."""
     current = list(labels.get(label_set, []))
-    if value in current:
+    if value in current and not multiple:
+        pass
+    elif value in current:
         current.remove(value)
     elif multiple:
         current.append(value)

@@ -263,6 +263,10 @@ class ArticleSession:
         labels = toggled_label(self.state.labels, label_set, value, spec is not None and spec.multiple)
         return self._set_state(f"{label_set}: {', '.join(labels[label_set]) or '—'}", labels=labels)
 
+    def clear_label(self, label_set: str) -> Done:
+        labels = {**{k: list(v) for k, v in self.state.labels.items()}, label_set: []}
+        return self._set_state(f"{label_set}: —", labels=labels)
+
     def set_status(self, status: str) -> Done:
         return self._set_state(f"marked {status}", status=status)
 

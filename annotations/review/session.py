@@ -263,6 +263,9 @@ class ReviewSession:
         labels = toggled_label(self.gold_state.labels, label_set, value, spec is not None and spec.multiple)
         return self.set_gold_labels(labels)
 
+    def clear_label(self, label_set: str) -> str:
+        return self.set_gold_labels({**{k: list(v) for k, v in self.gold_state.labels.items()}, label_set: []})
+
     def set_gold_labels(self, labels: dict[str, list[str]]) -> str:
         step = GoldChange(self.article.id, labels=labels, decisions_in=(self._labels_decision(labels, True),))
         return self._apply(step, "gold article labels set")

@@ -119,8 +119,9 @@ ACTIONS: tuple[Action, ...] = (
     _a("claims.next_claim", "j,down", "next claim"),
     _a("claims.prev_claim", "k,up", "previous claim"),
     # the labels dialog (the values' keys come from the schema's [[labels]])
-    _a("labels.next_set", "down,j,tab", "next label set"),
-    _a("labels.prev_set", "up,k,shift+tab", "previous label set"),
+    _a("labels.next_set", "down,j,tab", "next label set (stops at the last)"),
+    _a("labels.prev_set", "up,k,shift+tab", "previous label set (stops at the first)"),
+    _a("labels.clear", "backspace", "clear the label set under the cursor"),
     _a("labels.close", "escape,enter,a", "close the dialog"),
     # one-line prompts: every printable character is text, so these keys are not printable ones
     _a("prompt.submit", "enter", "search: next match · note: save"),

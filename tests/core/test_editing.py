@@ -128,7 +128,9 @@ def test_single_choice_label_replaces_the_value(session, seeded_store):
     session.toggle_label("stance", "favor")
     session.toggle_label("stance", "against")
     assert seeded_store.state(ARTICLE, "alice").labels["stance"] == ["against"]
-    session.toggle_label("stance", "against")
+    session.toggle_label("stance", "against")  # the chosen value again: kept (issue 11: no silent clearing)
+    assert seeded_store.state(ARTICLE, "alice").labels["stance"] == ["against"]
+    session.clear_label("stance")
     assert seeded_store.state(ARTICLE, "alice").labels["stance"] == []
 
 

@@ -424,3 +424,24 @@ async def test_the_title_row_does_not_repeat_the_first_line(seeded_store, schema
         lines = screen_lines(app)
         assert lines[0].strip().startswith(f"{FIRST} · ") and "Russian media" not in lines[0]
         assert lines[1].strip().startswith("Russian media: China is ruthlessly")
+
+
+async def test_labels_keys_land_where_the_picker_shows_and_never_silently_clear(seeded_store, schema):
+    """Issue 11: `a 1 Down 1 2 4` ended with stance cleared (the picker moved on to frame, Down wrapped
+    back to stance, and 1 toggled favor off)."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("a", "1", "down", "1", "2", "4")
+        await pilot.pause()
+        labels = seeded_store.state(FIRST, "alice").labels
+        assert labels == {"stance": ["favor"], "frame": ["economic", "geopolitical", "technology"]}
+        await pilot.press("up", "1")  # the chosen single value again: kept, not cleared (and on to frame)
+        await pilot.pause()
+        assert seeded_store.state(FIRST, "alice").labels["stance"] == ["favor"]
+        await pilot.press("up", "backspace")  # clearing is a key of its own
+        await pilot.pause()
+        assert seeded_store.state(FIRST, "alice").labels["stance"] == []
+        await pilot.press("escape", "u")
+        await pilot.pause()
+        assert seeded_store.state(FIRST, "alice").labels["stance"] == ["favor"]

@@ -23,7 +23,7 @@ from ... import keys
 class LabelsScreen(ModalScreen[None]):
     CSS_PATH = "labels.tcss"
 
-    def __init__(self, session: ArticleSession):
+    def __init__(self, session: ArticleSession):  # or a ReviewSession: the gold layer's labels
         super().__init__()
         self.session = session
         self.row = 0
@@ -73,7 +73,22 @@ class LabelsScreen(ModalScreen[None]):
         sets_widget.update(out)
 
     def move(self, delta: int) -> None:
-        self.row = (self.row + delta) % max(1, len(self.session.schema.label_sets))
+        """No wrapping: Down on the last set stays there (a wrap sent the next value key to the first set)."""
+        self.row = max(0, min(len(self.session.schema.label_sets) - 1, self.row + delta))
+        self.draw()
+
+    def action_clear(self) -> None:
+        sets = self.session.schema.label_sets
+        if not sets:
+            return
+        label_set = sets[self.row]
+        if not self.session.state.labels.get(label_set.name):
+            return
+        try:
+            self.session.clear_label(label_set.name)
+        except StoreError as exc:
+            self.app.report_error(exc)
+        self.app.note_own_save()
         self.draw()
 
     def action_next_set(self) -> None:
