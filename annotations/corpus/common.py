@@ -48,7 +48,21 @@ def clean_title(title: str) -> str:
 
 
 def first_line(text: str) -> str:
-    for line in text.split("\n"):
-        if line.strip():
-            return clean_title(line)
-    return ""
+    """The title a text gives itself: its first non-empty line, unless that is a section label ("Us News":
+    three words at most, no sentence punctuation) standing above a headline (a longer line of at most 25
+    words that does not end like a sentence: a first paragraph is no headline)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) > 1 and _section_label(lines[0]) and _headline(lines[1], len(lines[0].split())):
+        return clean_title(lines[1])
+    return clean_title(lines[0])
+
+
+def _headline(line: str, longer_than: int) -> bool:
+    return longer_than < len(line.split()) <= 25 and not line.rstrip("*”\"'’ ").endswith((".", "。"))
+
+
+def _section_label(line: str) -> bool:
+    words = line.split()
+    return len(words) <= 3 and len(line.strip()) <= 25 and not any(ch in line for ch in ".!?:;,\"“”")

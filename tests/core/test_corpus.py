@@ -336,3 +336,14 @@ def test_fifo_is_refused_not_read(tmp_path):
 def test_binary_jsonl_is_one_refusal(tmp_path):
     p = write(tmp_path / "x.jsonl", b'{"text": "a"}\n\x00\x00\x00\n{"text": "b"}\n')
     assert str(one_refusal(read_paths([p]))) == f"{p}: binary file (NUL byte at byte offset 14)"
+
+
+def test_a_section_label_above_the_headline_is_not_the_title():
+    """Issue 11: seed 004's title was "Us News", a section label above the real headline."""
+    from annotations.corpus.common import first_line
+
+    text = (Path(__file__).resolve().parents[2] / "seeds" / "004_696fd3ce7f19b686.txt").read_text(encoding="utf-8")
+    assert first_line(text).startswith("“Beijing’s Rise: The Surprising Chip Gap")
+    assert first_line("Brexit\n\nThe UK left the EU on the last day of January after years of talks.") == "Brexit"
+    assert first_line("Russia: a report\n\nSomething longer here that is a headline") == "Russia: a report"
+    assert first_line("World\n\nMarkets rally as rates fall") == "Markets rally as rates fall"
