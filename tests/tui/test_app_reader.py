@@ -426,6 +426,24 @@ async def test_the_title_row_does_not_repeat_the_first_line(seeded_store, schema
         assert lines[1].strip().startswith("Russian media: China is ruthlessly")
 
 
+async def test_a_title_cut_short_is_not_repeated_either(store, schema):
+    """The corpus reader cuts a long first line to make the title (with "…"): still the first line."""
+    import io
+
+    from conftest import SEEDS
+
+    from annotations.corpus import add_paths
+    from tui.testing import screen_lines
+
+    add_paths(store, [SEEDS], out=io.StringIO(), err=io.StringIO())
+    assert store.article(OBSERVERS).title.endswith("…")
+    app = ClaimtagApp(store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot, OBSERVERS)
+        lines = screen_lines(app)
+        assert lines[0].strip().startswith(f"{OBSERVERS} · ") and "Observers" not in lines[0]
+
+
 async def test_labels_keys_land_where_the_picker_shows_and_never_silently_clear(seeded_store, schema):
     """Issue 11: `a 1 Down 1 2 4` ended with stance cleared (the picker moved on to frame, Down wrapped
     back to stance, and 1 toggled favor off)."""

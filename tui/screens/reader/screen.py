@@ -192,7 +192,8 @@ class ReaderScreen(Screen[None]):
         """Once per article: a Static's update re-lays the screen out, too dear for every save."""
         article = self.session.article
         title = Text(no_wrap=True, overflow="ellipsis")
-        if not article.title or not self.session.text.lstrip().startswith(article.title):
+        first = " ".join(self.session.text.lstrip().split("\n", 1)[0].split())
+        if not article.title or not first.startswith(article.title.removesuffix("\u2026").rstrip()):
             # a title the text itself starts with is not said twice (the first line is right below)
             title.append(display_safe(article.title) or display_safe(article.id), style="bold")
             title.append("  ")
