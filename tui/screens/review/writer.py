@@ -32,23 +32,29 @@ class GoldWriter:
         self._generation = 0  # steps made after the last failure was handled (UI thread)
         self._broken = -1  # steps of this generation or older are dropped (writer thread)
         self._lock = threading.Lock()
+        self._queued = 0  # steps written and not yet saved or dropped
 
     def write(self, step: GoldChange, reviewer: str) -> None:
         """``ReviewSession.write``: queue the step."""
-        future = self._pool.submit(self._apply, step, reviewer, self._generation)
         with self._lock:
+            self._queued += 1
+            future = self._pool.submit(self._apply, step, reviewer, self._generation)
             self._pending = [f for f in self._pending if not f.done()] + [future]
 
     def _apply(self, step: GoldChange, reviewer: str, generation: int) -> None:
-        if generation <= self._broken:
-            return  # made on a gold layer that a failed step never saved
+        message: Message | None = None  # none for a dropped step
         try:
-            self.store.apply_gold(step, reviewer)
+            if generation > self._broken:  # else: made on a gold layer that a failed step never saved
+                self.store.apply_gold(step, reviewer)
+                message = GoldSaved()
         except Exception as exc:  # any refusal stops the queue and is said on screen
             self._broken = generation
-            self.post(GoldRefused(exc))
-            return
-        self.post(GoldSaved())
+            message = GoldRefused(exc)
+        finally:
+            with self._lock:  # counted before the message: the screen reads ``idle`` when it gets it
+                self._queued -= 1
+        if message is not None:
+            self.post(message)
 
     def refused_handled(self) -> None:
         """The session read the store again (UI thread): steps made from now on are written."""
@@ -62,8 +68,9 @@ class GoldWriter:
 
     @property
     def idle(self) -> bool:
+        """No step waiting or being saved (a step counts as done before its message is posted)."""
         with self._lock:
-            return all(f.done() for f in self._pending)
+            return self._queued == 0
 
     def close(self) -> None:
         self.flush()
