@@ -27,9 +27,10 @@ from ..models import (
 )
 from ..schema import Schema
 from ..store import Store
+from .clauses import WORD, clauses, quoted
 from .history import ClaimEdit, Edit, History, StateEdit
 
-_WORD = re.compile(r"\S+")
+_WORD = WORD  # brackets and quotes are words of their own (clauses.py)
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -164,6 +165,47 @@ class ArticleSession:
             if i < len(spans) and spans[i][0] < end:
                 start = spans[i][0]
         self.selection = (start, end)
+
+    # -- clauses and quotes (where claims are cut inside a sentence) ---------------------------------
+
+    def _sentence_of(self, offset: int) -> tuple[int, int]:
+        return self.sentences[self.sentence_index(offset)]
+
+    def next_clause(self, delta: int = 1) -> None:
+        """Select the next (``delta`` -1: previous) clause of the sentence; past its last (first) clause, the
+        first (last) clause of the next (previous) sentence. From a whole sentence: its first (last) clause."""
+        start, end = self.selection
+        i = self.sentence_index(start)
+        parts = clauses(self.text, *self.sentences[i])
+        if (start, end) in parts:
+            k = parts.index((start, end)) + delta
+        else:
+            k = 0 if delta > 0 else len(parts) - 1
+            inside = [n for n, (a, b) in enumerate(parts) if a <= start < b]
+            if inside and (start, end) != self.sentences[i]:
+                k = inside[0] + (delta if delta > 0 else 0)
+        if not 0 <= k < len(parts):
+            i = max(0, min(len(self.sentences) - 1, i + delta))
+            parts = clauses(self.text, *self.sentences[i])
+            k = 0 if delta > 0 else len(parts) - 1
+        self.selection = parts[k]
+
+    def extend_clause(self) -> None:
+        """Make the selection end where the next clause of its sentence ends (clauses joined)."""
+        start, end = self.selection
+        parts = clauses(self.text, *self._sentence_of(start))
+        later = [b for a, b in parts if b > end]
+        if later:
+            self.selection = (start, later[0])
+
+    def next_quote(self) -> None:
+        """Select the next quoted part (without its quotes) from the selection on: in its sentence first."""
+        start, end = self.selection
+        s_start, s_end = self._sentence_of(start)
+        for a, b in quoted(self.text, s_start, s_end) + quoted(self.text, s_end, min(len(self.text), s_end + 20_000)):
+            if (a, b) != (start, end) and a >= start:
+                self.selection = (a, b)
+                return
 
     # -- claims ---------------------------------------------------------------------------------
 

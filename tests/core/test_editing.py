@@ -73,9 +73,9 @@ def test_word_steps_trim_and_extend_the_selection(session):
     assert s2 == start and e2 < end and session.text[e2 - 1] != " "
     session.extend_end(1)
     assert session.selection == (start, end)
-    session.extend_start(-1)  # H: shrink the start by a word
+    session.extend_start(-1)  # H: shrink the start by a word ("【" is a word of its own)
     s3, _ = session.selection
-    assert s3 > start and session.text[s3 - 1] in " \n"
+    assert s3 > start and session.text[s3:].startswith("Text by")
     session.extend_start(1)  # L: extend it back
     assert session.selection[0] == start
     session.move_sentence(1)
@@ -199,3 +199,32 @@ def test_undo_refuses_when_the_claim_changed_in_another_session(seeded_store, sc
     (claim,) = seeded_store.claims(ARTICLE, "alice")
     assert claim.type == "opinion"
     assert two.undo() is not None and seeded_store.claims(ARTICLE, "alice")[0].type == "fact"
+
+
+def test_the_start_can_land_after_brackets_and_quotes(session):
+    """Issue 11: H jumped from `Yi】"Chinese` straight to `artificial` (】"Chinese was one word)."""
+    for _ in range(9):  # 【 Text by Observers Network, Wang Yi 】 "
+        session.extend_start(-1)
+    assert session.text[session.selection[0]:].startswith("Chinese artificial")
+
+
+def test_clause_keys_cut_the_sentence_where_claims_are_cut(seeded_store, schema):
+    from annotations.editing.clauses import clauses
+
+    text = "The minister said that taxes will rise, and critics warned: growth will fall — unless rates drop."
+    assert [text[a:b] for a, b in clauses(text, 0, len(text))] == [
+        "The minister said", "that taxes will rise", "and critics warned", "growth will fall", "unless rates drop"]
+    s = ArticleSession(seeded_store, schema, seeded_store.article(ARTICLE), "alice")
+    s.next_clause()  # from the whole first sentence: its first clause
+    assert s.text[slice(*s.selection)] == "【Text by Observers Network"
+    s.next_clause()
+    s.next_clause()
+    assert s.text[slice(*s.selection)].startswith('"Chinese artificial intelligence (AI) companies')
+    s.next_quote()
+    assert s.text[slice(*s.selection)].startswith("Chinese artificial intelligence (AI) companies are breaking")
+    s.next_clause(-1)  # from inside a clause: that clause, then the one before
+    assert s.text[slice(*s.selection)].startswith('"Chinese artificial')
+    s.next_clause(-1)
+    assert s.text[slice(*s.selection)] == "Wang Yi】"
+    s.extend_clause()
+    assert s.text[slice(*s.selection)].startswith('Wang Yi】"Chinese artificial')

@@ -463,3 +463,18 @@ async def test_labels_keys_land_where_the_picker_shows_and_never_silently_clear(
         await pilot.press("escape", "u")
         await pilot.pause()
         assert seeded_store.state(FIRST, "alice").labels["stance"] == ["favor"]
+
+
+async def test_a_clause_is_tagged_in_three_keys(seeded_store, schema):
+    """Issue 11: trimming a clause out of a sentence took 19 keys. `c` walks the sentence's clauses."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("c", "c", "2")
+        await pilot.pause()
+        (claim,) = claims(seeded_store)
+        assert claim.quote == "China is ruthlessly breaking the US dominance in the artificial intelligence race"
+        assert claim.stance == "against"
+        await pilot.press("C", "w", "1")  # back to "Russian media", then joined with the next clause
+        await pilot.pause()
+        assert [c.quote for c in claims(seeded_store)][0].startswith("Russian media: China is ruthlessly")

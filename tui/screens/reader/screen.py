@@ -259,6 +259,18 @@ class ReaderScreen(Screen[None]):
     def action_shrink_start(self) -> None:
         self.move(self.session.extend_start, -1)
 
+    def action_next_clause(self) -> None:
+        self.move(self.session.next_clause, 1)
+
+    def action_prev_clause(self) -> None:
+        self.move(self.session.next_clause, -1)
+
+    def action_extend_clause(self) -> None:
+        self.move(self.session.extend_clause)
+
+    def action_next_quote(self) -> None:
+        self.move(self.session.next_quote)
+
     def action_next_claim(self) -> None:
         self.move(self.session.jump_claim, 1)
 

@@ -1,0 +1,65 @@
+"""Where claims are cut inside a sentence: words, clauses and quoted parts, as plain functions over the text.
+
+- ``WORD``: a word for the word keys. Brackets and quotes are words of their own, so ``】"Chinese`` is three
+  (the start can land on "Chinese"); an apostrophe between letters stays inside (``China's``).
+- ``clauses(text, start, end)``: the clauses of ``text[start:end]``, cut after a comma, semicolon, colon or
+  dash, before an opening or after a closing quote or bracket (【...】), and before "that" / "which" following a
+  reporting verb ("said that ..."). Each clause is trimmed of spaces, of the separator and of a sentence's
+  final stop. A parenthesis stays inside its clause.
+- ``quoted(text, start, end)``: the quoted parts ("...", “...”, 「...」, ...), without their quotes.
+"""
+
+from __future__ import annotations
+
+import re
+
+OPEN_CLOSE = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", "【": "】", "(": ")"}
+_BRACKETS = "【】「」『』《》〈〉“”\"‘’'()\\[\\]{}"
+WORD = re.compile(rf"(?:[^\s{_BRACKETS}]|(?<=\w)[’'](?=\w))+|[{_BRACKETS}]")
+_REPORTING = r"(?:said|says|say|told|tells|reported|reports|wrote|writes|stated|states|claimed|claims|argued|" \
+             r"argues|added|adds|noted|notes|warned|warns|believes|believe|thinks|think|insisted|insists)"
+_CUT = re.compile(rf"(?P<open>[“「『《〈【]|(?:(?<=^)|(?<=[\s】(]))\")|[,;:，；：、]|\s[—–-]\s|—|[”」』》〉】\"]"
+                  rf"|\b{_REPORTING}\s+(?=(?:that|which)\b)")  # an ASCII " opens after a space or bracket
+_TRIM = " \t\n,;:，；：、—–-"
+_TRIM_END = _TRIM + ".!?。！？"  # a clause cut out of a sentence does not end it
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of ``text[start:end]`` in text order (at least one: the whole span, trimmed)."""
+    cuts = [start]
+    for m in _CUT.finditer(text, start, end):
+        cuts.append(m.start() if m.group("open") else m.end())  # before an opening quote, else after
+    cuts.append(end)
+    out: list[tuple[int, int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        a, b = _trimmed(text, a, b)
+        if b > a and (not out or out[-1] != (a, b)):
+            out.append((a, b))
+    return out or [(start, end)]
+
+
+def quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The quoted parts inside ``text[start:end]``, without the quotes (a quote left open runs to ``end``)."""
+    out: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        close = OPEN_CLOSE.get(ch)
+        if close is not None and ch not in "(【":
+            j = text.find(close, i + 1, end)
+            j = end if j < 0 else j
+            a, b = _trimmed(text, i + 1, j)
+            if b > a:
+                out.append((a, b))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in _TRIM:
+        a += 1
+    while b > a and text[b - 1] in _TRIM_END:
+        b -= 1
+    return a, b
