@@ -188,7 +188,7 @@ async def test_search_counts_in_words(seeded_store, schema):
 
 async def test_help_shows_bindings_and_guidelines(seeded_store, schema):
     app = ClaimtagApp(seeded_store, schema, "alice")
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(100, 50)) as pilot:
         await open_reader(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
