@@ -478,3 +478,18 @@ async def test_a_clause_is_tagged_in_three_keys(seeded_store, schema):
         await pilot.press("C", "w", "1")  # back to "Russian media", then joined with the next clause
         await pilot.pause()
         assert [c.quote for c in claims(seeded_store)][0].startswith("Russian media: China is ruthlessly")
+
+
+@pytest.mark.parametrize("size,glyph", [((80, 24), "▀"), ((160, 48), "█")])
+async def test_tab_shows_which_pane_has_focus_without_colour(seeded_store, schema, size, glyph):
+    """Issue 11: Tab moved focus with no visible change (a grey from 158 to 160). The focused pane gets a
+    thick border: a different glyph, so it shows under NO_COLOR and 16 colours too."""
+    from tui.testing import screen_text as text_of
+
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=size) as pilot:
+        await open_reader(app, pilot)
+        assert glyph not in text_of(app)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused.id == "claims" and glyph in text_of(app)
