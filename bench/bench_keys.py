@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from annotations.editing import ArticleSession  # noqa: E402
-from annotations.editing.clauses import clauses  # noqa: E402
+from annotations.text.clauses import clauses  # noqa: E402
 from annotations.schema import load_schema  # noqa: E402
 from annotations.store import Store  # noqa: E402
 

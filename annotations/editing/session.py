@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,10 +26,8 @@ from ..models import (
 )
 from ..schema import Schema
 from ..store import Store
-from .clauses import WORD, clauses, quoted
+from ..text.clauses import clauses, quoted, word_step
 from .history import ClaimEdit, Edit, History, StateEdit
-
-_WORD = WORD  # brackets and quotes are words of their own (clauses.py)
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -82,9 +79,6 @@ class ArticleSession:
         self.reload()
         first = self.sentences[0] if self.sentences else (0, min(1, len(self.text)))
         self.selection: tuple[int, int] = first
-        self._words: _Pairs | None = None
-        self._word_starts_list: array[int] = array("q")
-        self._word_ends: array[int] = array("q")
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -126,45 +120,13 @@ class ArticleSession:
     def select_sentence_at(self, offset: int) -> None:
         self.selection = self.sentences[self.sentence_index(offset)]
 
-    def _word_spans(self) -> _Pairs:
-        """Word starts and ends, computed on first use. Kept as arrays, not lists: a 1 MB article
-        has ~180,000 words, and lists that size make every full garbage collection slow."""
-        if self._words is None:
-            starts, ends = array("q"), array("q")
-            for m in _WORD.finditer(self.text):
-                starts.append(m.start())
-                ends.append(m.end())
-            self._word_starts_list, self._word_ends = starts, ends
-            self._words = _Pairs(starts, ends)
-        return self._words
-
     def extend_end(self, words: int = 1) -> None:
-        """Move the end of the selection by whole words (negative: shrink)."""
-        spans = self._word_spans()
-        start, end = self.selection
-        if words > 0:
-            i = bisect.bisect_right(self._word_ends, end)
-            if i < len(spans):
-                end = spans[i][1]
-        else:
-            i = bisect.bisect_left(self._word_ends, end) - 1
-            if i >= 0 and spans[i][1] > start:
-                end = spans[i][1]
-        self.selection = (start, end)
+        """Move the end of the selection by whole words (negative: shrink; never empty)."""
+        self.selection = word_step(self.text, *self.selection, "end", words)
 
     def extend_start(self, words: int = 1) -> None:
         """Move the start of the selection by whole words (positive: earlier, negative: shrink)."""
-        spans = self._word_spans()
-        start, end = self.selection
-        if words > 0:
-            i = bisect.bisect_left(self._word_starts_list, start) - 1
-            if i >= 0:
-                start = spans[i][0]
-        else:
-            i = bisect.bisect_right(self._word_starts_list, start)
-            if i < len(spans) and spans[i][0] < end:
-                start = spans[i][0]
-        self.selection = (start, end)
+        self.selection = word_step(self.text, *self.selection, "start", words)
 
     # -- clauses and quotes (where claims are cut inside a sentence) ---------------------------------
 
@@ -337,16 +299,3 @@ class ArticleSession:
                 self.selection = (claim.start, claim.end)
         elif isinstance(edit, StateEdit) and edit.before.article_id == self.article.id:
             self.state = self.store.state(self.article.id, self.annotator)
-
-
-class _Pairs:
-    """(start, end) pairs over two arrays, indexable like a list of tuples."""
-
-    def __init__(self, starts: array[int], ends: array[int]):
-        self.starts, self.ends = starts, ends
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, i: int) -> tuple[int, int]:
-        return self.starts[i], self.ends[i]

@@ -12,7 +12,6 @@ applying queued steps after one fails and have the session ``resync``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -20,12 +19,10 @@ from ..errors import StoreError
 from ..models import GOLD, Article, ArticleState, Claim, Decision, claim_order, next_target, now_iso, toggled_label
 from ..schema import Schema
 from ..store import GoldChange, Store
+from ..text.clauses import word_step
 from . import decisions as rules
 from .layers import Letters, opened_by
 from .units import ClaimUnit, units_of
-
-_WORD = re.compile(r"\S+")
-_WORD_START = re.compile(r"(?<!\S)\S")  # looks behind ``pos``: a word cut by a search window is no word start
 
 
 @dataclass(frozen=True)
@@ -126,13 +123,11 @@ class ReviewSession:
 
     def changed(self, i: int) -> bool:
         """The unit's decision no longer agrees with the annotators' claims it was made on."""
-        d = self.decided.get(i)
-        return d is not None and d.basis != self.fingerprint(i)
+        return rules.changed(self.units[i], self.decided.get(i), lambda _: self.fingerprint(i))
 
     def is_open(self, i: int) -> bool:
-        """In the conflict queue: a disagreement not decided yet, or a decision whose sources changed."""
-        d = self.decided.get(i)
-        return (d is None and not self.units[i].unanimous) or (d is not None and d.basis != self.fingerprint(i))
+        """In the conflict queue (``decisions.is_open``, with the unit's fingerprint cached)."""
+        return rules.is_open(self.units[i], self.decided.get(i), lambda _: self.fingerprint(i))
 
     def open_count(self) -> int:
         if self._open is None:  # counted once per change of the layers, not on every key
@@ -146,8 +141,7 @@ class ReviewSession:
 
     def status(self, decided: int) -> str:
         """The gold state's status with ``decided`` units decided: done once every unit has a decision."""
-        n = decided
-        return "done" if n >= len(self.units) else ("in progress" if n else "todo")
+        return "done" if decided >= len(self.units) else ("in progress" if decided else "todo")
 
     # -- moving ---------------------------------------------------------------------------------
 
@@ -319,37 +313,20 @@ class ReviewSession:
     # -- undo -----------------------------------------------------------------------------------
 
     def undo(self) -> str | None:
-        if not self._done:
-            return None
-        step = self._done.pop()
-        self.write(step.backward, self.reviewer)
-        self._undone.append(step)
-        self._applied(step.backward)
-        return f"undone: {step.what}"
+        return self._replay(self._done, self._undone, backward=True)
 
     def redo(self) -> str | None:
-        if not self._undone:
+        return self._replay(self._undone, self._done, backward=False)
+
+    def _replay(self, source: list[Step], target: list[Step], backward: bool) -> str | None:
+        if not source:
             return None
-        step = self._undone.pop()
-        self.write(step.forward, self.reviewer)
-        self._done.append(step)
-        self._applied(step.forward)
-        return f"redone: {step.what}"
-
-
-def word_step(text: str, start: int, end: int, side: str, words: int) -> tuple[int, int]:
-    """``start``-``end`` with one side moved by a word: wider (``words`` > 0) or narrower, never empty."""
-    if side == "end":
-        if words > 0:
-            m = _WORD.search(text, end)
-            return (start, m.end()) if m else (start, end)
-        ends = [m.end() for m in _WORD.finditer(text, start, end) if m.end() < end]
-        return (start, ends[-1]) if ends else (start, end)
-    if words > 0:
-        starts = [m.start() for m in _WORD_START.finditer(text, max(0, start - 400), start)]
-        return (starts[-1], end) if starts else (start, end)
-    m = _WORD_START.search(text, start + 1, end)
-    return (m.start(), end) if m else (start, end)
+        step = source.pop()
+        change = step.backward if backward else step.forward
+        self.write(change, self.reviewer)
+        target.append(step)
+        self._applied(change)
+        return f"{'undone' if backward else 'redone'}: {step.what}"
 
 
 def unit_labels(session: ReviewSession, i: int) -> Sequence[str]:

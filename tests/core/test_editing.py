@@ -209,7 +209,7 @@ def test_the_start_can_land_after_brackets_and_quotes(session):
 
 
 def test_clause_keys_cut_the_sentence_where_claims_are_cut(seeded_store, schema):
-    from annotations.editing.clauses import clauses
+    from annotations.text.clauses import clauses
 
     text = "The minister said that taxes will rise, and critics warned: growth will fall — unless rates drop."
     assert [text[a:b] for a, b in clauses(text, 0, len(text))] == [

@@ -1,6 +1,7 @@
-"""Where claims are cut inside a sentence: words, clauses and quoted parts, as plain functions over the text.
+"""Where claims are cut inside a sentence: words, clauses and quoted parts, as plain functions over the text
+(the annotator's reader and the review reader both cut claims with these).
 
-- ``WORD``: a word for the word keys. Brackets and quotes are words of their own, so ``】"Chinese`` is three
+- ``WORD``: a word for the word keys; ``word_step`` moves one side of a span by a word. Brackets and quotes are words of their own, so ``】"Chinese`` is three
   (the start can land on "Chinese"); an apostrophe between letters stays inside (``China's``).
 - ``clauses(text, start, end)``: the clauses of ``text[start:end]``, cut after a comma, semicolon, colon or
   dash, before an opening or after a closing quote or bracket (【...】), and before "that" / "which" following a
@@ -22,6 +23,22 @@ _CUT = re.compile(rf"(?P<open>[“「『《〈【]|(?:(?<=^)|(?<=[\s】(]))\")|[
                   rf"|\b{_REPORTING}\s+(?=(?:that|which)\b)")  # an ASCII " opens after a space or bracket
 _TRIM = " \t\n,;:，；：、—–-"
 _TRIM_END = _TRIM + ".!?。！？"  # a clause cut out of a sentence does not end it
+
+
+def word_step(text: str, start: int, end: int, side: str, words: int) -> tuple[int, int]:
+    """``start``-``end`` with one side (``"start"`` or ``"end"``) moved by a ``WORD``: wider (``words`` > 0)
+    or narrower, never empty. Searches near the span only (no word list of the whole text)."""
+    if side == "end":
+        if words > 0:
+            m = WORD.search(text, end)  # from inside a word: to that word's end
+            return (start, m.end()) if m else (start, end)
+        ends = [m.end() for m in WORD.finditer(text, start, end) if m.end() < end]
+        return (start, ends[-1]) if ends else (start, end)
+    if words > 0:
+        starts = [m.start() for m in WORD.finditer(text, max(0, start - 400), start)]
+        return (starts[-1], end) if starts else (start, end)
+    later = [m.start() for m in WORD.finditer(text, start, end) if m.start() > start]
+    return (later[0], end) if later else (start, end)
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
