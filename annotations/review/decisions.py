@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from ..models import GOLD, Claim, Decision, now_iso
@@ -28,14 +28,15 @@ def fingerprint(unit: ClaimUnit) -> str:
     return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def changed(unit: ClaimUnit, decision: Decision | None) -> bool:
-    """The decision no longer agrees with the annotators' claims it was made on."""
-    return decision is not None and decision.basis != fingerprint(unit)
+def changed(unit: ClaimUnit, decision: Decision | None, basis: Callable[[ClaimUnit], str] = fingerprint) -> bool:
+    """The decision no longer agrees with the annotators' claims it was made on (``basis``: the unit's
+    fingerprint, or a cache of it)."""
+    return decision is not None and decision.basis != basis(unit)
 
 
-def is_open(unit: ClaimUnit, decision: Decision | None) -> bool:
+def is_open(unit: ClaimUnit, decision: Decision | None, basis: Callable[[ClaimUnit], str] = fingerprint) -> bool:
     """In the conflict queue: a disagreement not decided yet, or a decision whose sources changed since."""
-    return (decision is None and not unit.unanimous) or changed(unit, decision)
+    return (decision is None and not unit.unanimous) or changed(unit, decision, basis)
 
 
 def match_decisions(units: Sequence[ClaimUnit], decisions: Sequence[Decision]) -> dict[int, Decision]:

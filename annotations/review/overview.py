@@ -38,7 +38,7 @@ class ReviewRow:
 
 
 def open_units(units: Sequence[ClaimUnit], decisions: Sequence[Decision]) -> int:
-    """Units in the conflict queue (the rule is ``ReviewSession.is_open``'s)."""
+    """Units in the conflict queue (``decisions.is_open``)."""
     decided = match_decisions(units, decisions)
     return sum(is_open(u, decided.get(i)) for i, u in enumerate(units))
 
