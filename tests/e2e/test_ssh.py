@@ -6,34 +6,24 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import CLAIMTAG, ROOT, Pane
+from tests.e2e.serving import Served
+from tests.e2e.test_tmux import CLAIMTAG, Pane
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh") is None or shutil.which("tmux") is None
                                 or shutil.which("ssh-keygen") is None,
                                 reason="the OpenSSH client (ssh, ssh-keygen) and tmux are needed")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Team:
+class Team(Served):
     """A store with the seeds, keys for alice, bob and lead, and `claimtag serve --ssh` running."""
 
     def __init__(self, root: Path):
-        self.root = root
-        self.store = root / "store"
-        subprocess.run([str(CLAIMTAG), "add", "--store", str(self.store), str(ROOT / "seeds")], check=True,
-                       capture_output=True, cwd=root)
         lines = []
         for name, role in (("alice", "annotator"), ("bob", "annotator"), ("lead", "reviewer"), ("mallory", None)):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(root / name), "-C", name],
@@ -41,16 +31,8 @@ class Team:
             if role:
                 kind, blob = (root / f"{name}.pub").read_text().split()[:2]
                 lines.append(f"{name} {role} {kind} {blob}")
-        (self.store / "users").write_text("\n".join(lines) + "\n")
-        self.port = free_port()
-        self.log = root / "serve.log"  # a file, not a pipe: a pipe nobody reads would stall the server
-        with open(self.log, "w") as out:
-            self.server = subprocess.Popen([str(CLAIMTAG), "serve", "--ssh", f"127.0.0.1:{self.port}",
-                                            "--store", str(self.store)], cwd=root, stdout=out, stderr=subprocess.STDOUT)
-        end = time.monotonic() + 30
-        while "host key" not in self.log.read_text() and time.monotonic() < end and self.server.poll() is None:
-            time.sleep(0.1)
-        said = self.log.read_text()
+        super().__init__(root, "ssh", "\n".join(lines) + "\n")
+        said = self.wait_until(lambda said: "host key" in said)
         assert "serving" in said and "host key" in said, said
         self.host_key_line = next(line for line in said.splitlines() if "host key" in line)
 
@@ -65,9 +47,6 @@ class Team:
         assert out.returncode == 0, out.stderr
         return [json.loads(line) for line in out.stdout.splitlines()]
 
-    def close(self) -> None:
-        self.server.terminate()
-        self.server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

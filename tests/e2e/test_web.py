@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_users import ed25519
-from tests.e2e.test_ssh import free_port
-from tests.e2e.test_tmux import CLAIMTAG, ROOT
+from tests.e2e.serving import Served
+from tests.e2e.test_tmux import CLAIMTAG
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -25,42 +25,22 @@ def tagged(site: Site) -> bool:
     return (site.store / "log" / "alice.jsonl").exists()
 
 
-class Site:
+class Site(Served):
     def __init__(self, root: Path):
-        self.store = root / "store"
-        subprocess.run([str(CLAIMTAG), "add", "--store", str(self.store), str(ROOT / "seeds")], check=True,
-                       capture_output=True, cwd=root)
-        (self.store / "users").write_text(f"alice annotator ssh-ed25519 {ed25519(1)}\n"
-                                          f"lead reviewer ssh-ed25519 {ed25519(2)}\n")
-        self.port = free_port()
+        super().__init__(root, "web", f"alice annotator ssh-ed25519 {ed25519(1)}\n"
+                                      f"lead reviewer ssh-ed25519 {ed25519(2)}\n")
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = root / "web.log"
-        with open(self.log, "w") as out:
-            self.server = subprocess.Popen([str(CLAIMTAG), "serve", "--web", f"127.0.0.1:{self.port}",
-                                            "--store", str(self.store)], cwd=root, stdout=out, stderr=subprocess.STDOUT)
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            links = [line.split(": ", 2)[2] for line in self.log.read_text().splitlines() if "?token=" in line]
-            if len(links) == 2:
-                try:
-                    urllib.request.urlopen(self.base, timeout=2)
-                except urllib.error.HTTPError:
-                    break  # 403: up
-                except OSError:
-                    pass
-            time.sleep(0.2)
-        self.links = {line.split()[1]: line.split(": ", 2)[2]
-                      for line in self.log.read_text().splitlines() if "?token=" in line}
+        said = self.wait_until(lambda said: said.count("?token=") == 2 and self.status(self.base) == 403)
+        self.links = {line.split()[1]: line.split(": ", 2)[2] for line in said.splitlines() if "?token=" in line}
 
     def status(self, url: str, headers: dict[str, str] | None = None) -> int:
+        """The HTTP status of ``url`` (0: nothing answers yet)."""
         try:
             return urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10).status
         except urllib.error.HTTPError as exc:
             return exc.code
-
-    def close(self) -> None:
-        self.server.terminate()
-        self.server.wait(timeout=10)
+        except OSError:
+            return 0
 
 
 @pytest.fixture(scope="module")
