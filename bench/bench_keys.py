@@ -20,9 +20,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from annotations.editing import ArticleSession  # noqa: E402
-from annotations.text.clauses import clauses  # noqa: E402
 from annotations.schema import load_schema  # noqa: E402
 from annotations.store import Store  # noqa: E402
+from annotations.text.clauses import clauses  # noqa: E402
 
 KEYS = {
     "j": lambda s: s.move_sentence(1), "k": lambda s: s.move_sentence(-1),
