@@ -52,7 +52,12 @@ def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> A
     if len(a) != len(b):
         raise ValueError("the two coders' sequences differ in length")
     # counted by (a's value, b's value) in one C-level pass: a store's pairs run to hundreds of thousands
-    joint = [(xy, k) for xy, k in Counter(zip(a, b)).items() if xy[0] is not None and xy[1] is not None]
+    return cohen_kappa_counted(Counter(zip(a, b)))
+
+
+def cohen_kappa_counted(pairs: Counter[tuple[Any, Any]]) -> Agreement:
+    """``cohen_kappa`` of the units counted by (a's value, b's value) (tallies merged from several passes)."""
+    joint = [(xy, k) for xy, k in pairs.items() if xy[0] is not None and xy[1] is not None]
     n = sum(k for _, k in joint)
     if n == 0:
         return _undefined(0, "no unit coded by both")
@@ -68,16 +73,25 @@ def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> A
     return Agreement.of((observed - expected) / (1 - expected), n)
 
 
+def value_patterns(units: Sequence[Sequence[Any]]) -> Counter[tuple[Any, ...]]:
+    """Units counted by the values given (missing ones left out): identical units counted once (3
+    annotators, a few categories: a handful of patterns for 100,000 units). What ``fleiss_kappa_counted``
+    and ``krippendorff_alpha_counted`` take; tallies of several passes add up with ``+``."""
+    return Counter(tuple(v for v in unit if v is not None) for unit in units)
+
+
 def fleiss_kappa(units: Sequence[Sequence[Hashable | None]]) -> Agreement:
-    # identical units counted once (3 annotators, a few categories: a handful of patterns for 100,000 units)
-    patterns = Counter(tuple(v for v in unit if v is not None) for unit in units)
+    return fleiss_kappa_counted(value_patterns(units))
+
+
+def fleiss_kappa_counted(patterns: Counter[tuple[Any, ...]]) -> Agreement:
     sizes: Counter[int] = Counter()
     for r, k in patterns.items():
         if len(r) >= 2:
             sizes[len(r)] += k
     if not sizes:
         return _undefined(0, "no unit with two or more ratings")
-    m = sizes.most_common(1)[0][0]
+    m = max(sizes, key=lambda r: (sizes[r], r))  # the most common number of raters (a tie: the larger)
     kept = [(r, k) for r, k in patterns.items() if len(r) == m]
     n = sum(k for _, k in kept)
     dropped = sum(k for r, k in patterns.items() if r) - n
@@ -98,11 +112,14 @@ def krippendorff_alpha(units: Sequence[Sequence[Any]], metric: str = "nominal") 
     """Closed forms of the coincidence sums (one pass over the values, not over every pair):
     nominal: D_o = sum_u (m_u^2 - sum_c n_uc^2) / (m_u - 1), D_e = (n^2 - sum_c n_c^2) / (n - 1);
     interval: D_o = sum_u (2 m_u S2_u - 2 S1_u^2) / (m_u - 1), D_e = (2 n S2 - 2 S1^2) / (n - 1)."""
+    return krippendorff_alpha_counted(value_patterns(units), metric)
+
+
+def krippendorff_alpha_counted(counted: Counter[tuple[Any, ...]], metric: str = "nominal") -> Agreement:
+    """``krippendorff_alpha`` of units counted by their values (``value_patterns``)."""
     if metric not in ("nominal", "interval"):
         raise ValueError(f"unknown metric {metric!r} (nominal or interval)")
-    # identical units counted once (a store's 100,000 units fall into a handful of patterns)
-    patterns = [(u, k) for u, k in Counter(tuple(v for v in unit if v is not None) for unit in units).items()
-                if len(u) >= 2]
+    patterns = [(u, k) for u, k in counted.items() if len(u) >= 2]
     n_units = sum(k for _, k in patterns)
     if not n_units:
         return _undefined(0, "no unit with two or more values")

@@ -18,29 +18,27 @@ multi-choice label set's values are compared as one set.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from ..models import GOLD, Claim, opened
+from ..models import GOLD, opened
 from ..store import Store
-from .coefficients import Agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
-from .spans import SpanCounts, candidates, exact_matches, match_claims, matches_per_type
-from .unitized import UnitizedAlpha, unitized_alpha
+from .coefficients import (
+    Agreement,
+    cohen_kappa,
+    cohen_kappa_counted,
+    fleiss_kappa_counted,
+    krippendorff_alpha,
+    krippendorff_alpha_counted,
+)
+from .spans import SpanCounts
+from .tally import CLAIM_FIELDS, Job, PairSpans, tally
+from .unitized import UnitizedAlpha, joined_alpha
 
-CLAIM_FIELDS = ("stance", "type", "target")
 TREATMENT = ("an article an annotator never opened is not data; only current texts are compared; span F1 is "
              "pooled over articles (not a mean of per-article scores); labels of claims are compared only on "
              "claims matched by overlap; an unset article label is missing, not a category")
-
-
-@dataclass
-class PairSpans:
-    pair: tuple[str, str]
-    articles: int
-    exact: SpanCounts = field(default_factory=SpanCounts)
-    overlap: SpanCounts = field(default_factory=SpanCounts)
-    by_type: dict[str, SpanCounts] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,94 +79,29 @@ def _opened(store: Store, annotators: Sequence[str] | None) -> dict[str, dict[st
     return out
 
 
-def agreement(store: Store, annotators: Sequence[str] | None = None) -> AgreementReport:
+def agreement(store: Store, annotators: Sequence[str] | None = None, workers: int | None = None) -> AgreementReport:
+    """The three families of figures (``workers``: processes for the per-article pass, see ``tally``)."""
     opened = _opened(store, annotators)
     articles = {a.id: a for a in store.articles()}  # one scan: current texts and lengths
-    current = {aid: a.sha256 for aid, a in articles.items()}
-    claims: dict[tuple[str, str], list[Claim]] = {}
-    for c in store.all_claims():
-        if c.annotator in opened.get(c.article_id, {}) and current.get(c.article_id) == c.text_sha256:
-            claims.setdefault((c.article_id, c.annotator), []).append(c)
-    shared = {aid: states for aid, states in opened.items() if len(states) >= 2 and aid in current}
+    shared = {aid: states for aid, states in opened.items() if len(states) >= 2 and aid in articles}
     names = sorted({who for states in shared.values() for who in states})
-    pairs: dict[tuple[str, str], PairSpans] = {}
-    label_pairs: dict[str, dict[tuple[str, str], tuple[list[Any], list[Any]]]] = {f: {} for f in CLAIM_FIELDS}
-    units: dict[str, list[list[Any]]] = {f: [] for f in CLAIM_FIELDS}
-    type_counts = {key: _count_types(cs) for key, cs in claims.items()}  # once per layer, not per pair
-    no_types: dict[str, int] = {}
-    for aid, states in sorted(shared.items()):
-        who = sorted(states)
-        matchings: list[list[tuple[Claim, Claim]]] = []
-        for x, y in combinations(who, 2):
-            a, b = claims.get((aid, x), []), claims.get((aid, y), [])
-            ps = pairs.setdefault((x, y), PairSpans((x, y), 0))
-            ps.articles += 1
-            ps.exact.add(exact_matches(a, b), len(a), len(b))
-            found = candidates(a, b)
-            matched = match_claims(a, b, found)
-            matchings.append(matched)
-            ps.overlap.add(len(matched), len(a), len(b))
-            n_a, n_b = type_counts.get((aid, x), no_types), type_counts.get((aid, y), no_types)
-            per_type = matches_per_type(a, b, found)
-            for t in n_a.keys() | n_b.keys():
-                ps.by_type.setdefault(t, SpanCounts()).add(per_type.get(t, 0), n_a.get(t, 0), n_b.get(t, 0))
-            for f in CLAIM_FIELDS:
-                la, lb = label_pairs[f].setdefault((x, y), ([], []))
-                la += [getattr(ca, f) for ca, _ in matched]
-                lb += [getattr(cb, f) for _, cb in matched]
-        for unit in _claim_units(who, claims, aid, matchings):
-            for f in CLAIM_FIELDS:
-                units[f].append([None if c is None else getattr(c, f) for c in unit])
+    everyone = [aid for aid in sorted(shared) if set(names) <= set(shared[aid])]
+    job = Job(store, {aid: frozenset(states) for aid, states in shared.items()},
+              {aid: a.sha256 for aid, a in articles.items()}, {aid: articles[aid].length for aid in everyone},
+              tuple(names))
+    counted = tally(job, workers)
+    store.skipped.update(counted.skipped)  # what the workers' reads left out, said like any other
     claim_labels: dict[str, dict[str, Agreement]] = {}
     for f in CLAIM_FIELDS:
-        row = {f"{x}/{y}": cohen_kappa(la, lb) for (x, y), (la, lb) in sorted(label_pairs[f].items())}
-        full = [u for u in units[f] if all(v is not None for v in u)]
-        row["fleiss"] = fleiss_kappa(full) if len(names) >= 2 else Agreement(None, 0, "fewer than two annotators")
-        row["alpha"] = krippendorff_alpha(units[f], "nominal")
+        row = {f"{x}/{y}": cohen_kappa_counted(joint) for (x, y), joint in sorted(counted.joint(f).items())}
+        row["fleiss"] = (fleiss_kappa_counted(counted.unit_values(f, full_only=True)) if len(names) >= 2
+                         else Agreement(None, 0, "fewer than two annotators"))
+        row["alpha"] = krippendorff_alpha_counted(counted.unit_values(f), "nominal")
         claim_labels[f] = row
-    everyone = [aid for aid in sorted(shared) if set(names) <= set(shared[aid])]
-    coders: dict[str, list[tuple[int, int, str]]] = {w: [] for w in names}
-    offset = 0
-    for aid in everyone:  # the articles one after another: one continuum of characters
-        for w in names:
-            coders[w] += [(offset + c.start, offset + c.end, c.type) for c in claims.get((aid, w), [])]
-        offset += articles[aid].length
-    unitized = unitized_alpha(coders, 0, offset) if everyone and len(names) >= 2 else None
-    return AgreementReport(names, len(shared), [pairs[k] for k in sorted(pairs)], claim_labels,
+    # the articles one after another: one continuum of characters
+    unitized = joined_alpha([counted.pieces[aid] for aid in everyone], names) if everyone and len(names) >= 2 else None
+    return AgreementReport(names, len(shared), [counted.pairs[k] for k in sorted(counted.pairs)], claim_labels,
                            _article_labels(shared), unitized, len(everyone))
-
-
-def _count_types(claims: list[Claim]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for c in claims:
-        out[c.type] = out.get(c.type, 0) + 1
-    return out
-
-
-def _claim_units(who: list[str], claims: dict[tuple[str, str], list[Claim]], aid: str,
-                 matched: list[list[tuple[Claim, Claim]]]) -> list[list[Claim | None]]:
-    """Units of one claim across all annotators of one article: claims joined by the pairwise matches
-    (``matched``: every pair's ``match_claims``), one claim per annotator (None: no matching claim);
-    a unit needs two annotators' claims."""
-    parent: dict[str, str] = {}
-
-    def root(cid: str) -> str:
-        while parent.get(cid, cid) != cid:
-            cid = parent[cid]
-        return cid
-
-    for pairs in matched:
-        for a, b in pairs:
-            ra, rb = root(a.id), root(b.id)
-            if ra != rb:
-                parent[rb] = ra
-    groups: dict[str, list[Claim | None]] = {}
-    for i, w in enumerate(who):
-        for c in claims.get((aid, w), []):
-            unit = groups.setdefault(root(c.id), [None] * len(who))
-            if unit[i] is None:
-                unit[i] = c
-    return [u for u in groups.values() if sum(c is not None for c in u) >= 2]
 
 
 def _article_labels(shared: dict[str, dict[str, Any]]) -> dict[str, dict[str, Agreement]]:

@@ -19,8 +19,9 @@ One coder's overlapping units of one category are merged first (the measure assu
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from .coefficients import Agreement
@@ -78,39 +79,100 @@ def _overlapping_sum(a: list[tuple[int, int, bool]], b: list[tuple[int, int, boo
     return float(total)
 
 
+@dataclass
+class Piece:
+    """What alpha_U needs of one stretch of the continuum (an article), per category: the observed
+    distance (a sum over the stretch: every unit lies inside it), the unit lengths, the gaps that touch
+    neither end, and each coder's gaps at the two ends (``None``: no unit, the whole stretch one gap),
+    which join the gaps of the stretches beside it. Pieces are made apart (in several processes) and
+    joined in order by ``joined_alpha``."""
+
+    length: int
+    given: int = 0  # units the coders gave (before a coder's overlapping units of one category merge)
+    observed: dict[str, float] = field(default_factory=dict)
+    units: dict[str, Counter[int]] = field(default_factory=dict)
+    gaps: dict[str, Counter[int]] = field(default_factory=dict)
+    ends: dict[str, dict[str, tuple[int, int] | None]] = field(default_factory=dict)
+
+
+def piece(coders: Mapping[str, Sequence[Unit]], begin: int, length: int) -> Piece:
+    """The ``Piece`` of the stretch [begin, begin + length) (``coders``: every coder, with or without units)."""
+    names = sorted(coders)
+    out = Piece(length, sum(len(units) for units in coders.values()))
+    for cat in sorted({cat for units in coders.values() for _, _, cat in units}):
+        segs = {n: _segments([(s, e) for s, e, c in coders[n] if c == cat], begin, begin + length) for n in names}
+        # the distance is symmetric: each unordered pair of coders counted once, twice
+        out.observed[cat] = 2 * sum(_overlapping_sum(segs[i], segs[j]) for i, j in combinations(names, 2))
+        units: Counter[int] = Counter()
+        gaps: Counter[int] = Counter()
+        out.units[cat], out.gaps[cat] = units, gaps
+        ends = out.ends[cat] = {}
+        for n in names:
+            ss = segs[n]
+            units.update(e - s for s, e, u in ss if u)
+            if not any(u for _, _, u in ss):
+                ends[n] = None
+                continue
+            lead = ss[0][1] - ss[0][0] if not ss[0][2] else 0
+            trail = ss[-1][1] - ss[-1][0] if not ss[-1][2] else 0
+            gaps.update(e - s for s, e, u in ss[1:-1] if not u)
+            ends[n] = (lead, trail)
+    return out
+
+
 def unitized_alpha(coders: Mapping[str, Sequence[Unit]], begin: int, length: int) -> UnitizedAlpha:
     """alpha_U of the coders' units on the continuum [begin, begin + length)."""
-    names = sorted(coders)
-    m, big_l = len(names), length
-    categories = sorted({cat for units in coders.values() for _, _, cat in units})
+    return joined_alpha([piece(coders, begin, length)], sorted(coders))
+
+
+def joined_alpha(pieces: Sequence[Piece], names: Sequence[str]) -> UnitizedAlpha:
+    """alpha_U of the continuum made of ``pieces`` one after another (``names``: every coder)."""
+    m, big_l = len(names), sum(p.length for p in pieces)
     if m < 2 or big_l <= 0:
         none = Agreement(None, 0, "fewer than two coders" if m < 2 else "an empty continuum")
         return UnitizedAlpha(none, {})
     by_cat: dict[str, Agreement] = {}
     sum_o = sum_e = 0.0
-    for cat in categories:
-        segs = {n: _segments([(s, e) for s, e, c in coders[n] if c == cat], begin, begin + big_l) for n in names}
-        # the distance is symmetric: each unordered pair of coders counted once, twice
-        observed = 2 * sum(_overlapping_sum(segs[i], segs[j]) for i, j in combinations(names, 2))
+    for cat in sorted({cat for p in pieces for cat in p.ends}):
+        observed = sum(p.observed.get(cat, 0.0) for p in pieces)
+        units: Counter[int] = Counter()
+        gaps: Counter[int] = Counter()
+        for p in pieces:
+            if cat in p.units:
+                units.update(p.units[cat])
+                gaps.update(p.gaps[cat])
+        for n in names:  # a coder's gaps at the ends of a piece join the next piece's
+            carry = 0
+            for p in pieces:
+                ends = p.ends.get(cat, {}).get(n)
+                if ends is None:
+                    carry += p.length
+                    continue
+                if carry + ends[0]:
+                    gaps[carry + ends[0]] += 1
+                carry = ends[1]
+            if carry:
+                gaps[carry] += 1
         d_o = observed / (m * (m - 1) * big_l ** 2)
-        units = [e - s for n in names for s, e, u in segs[n] if u]
-        gaps = [e - s for n in names for s, e, u in segs[n] if not u]
-        n_c = len(units)
-        gaps.sort()
-        suffix = [0] * (len(gaps) + 1)  # suffix[k] = sum of gaps[k:]
-        for k in range(len(gaps) - 1, -1, -1):
-            suffix[k] = suffix[k + 1] + gaps[k]
+        n_c = sum(units.values())
+        lengths = sorted(gaps)
+        suffix_n = [0] * (len(lengths) + 1)  # gaps of length >= lengths[k]: how many, and their total
+        suffix_sum = [0] * (len(lengths) + 1)
+        for k in range(len(lengths) - 1, -1, -1):
+            suffix_n[k] = suffix_n[k + 1] + gaps[lengths[k]]
+            suffix_sum[k] = suffix_sum[k + 1] + gaps[lengths[k]] * lengths[k]
 
         def fits(ln: int) -> int:  # sum over gaps of length >= ln of (gap - ln + 1)
-            k = bisect_left(gaps, ln)
-            return suffix[k] - (ln - 1) * (len(gaps) - k)
+            k = bisect_left(lengths, ln)
+            return suffix_sum[k] - (ln - 1) * suffix_n[k]
 
-        numerator = sum((n_c - 1) / 3 * (2 * ln ** 3 - 3 * ln ** 2 + ln) + ln ** 2 * fits(ln) for ln in units)
-        denominator = m * big_l * (m * big_l - 1) - sum(ln * (ln - 1) for ln in units)
+        numerator = sum(k * ((n_c - 1) / 3 * (2 * ln ** 3 - 3 * ln ** 2 + ln) + ln ** 2 * fits(ln))
+                        for ln, k in units.items())
+        denominator = m * big_l * (m * big_l - 1) - sum(k * ln * (ln - 1) for ln, k in units.items())
         d_e = 2 / big_l * numerator / denominator if denominator else 0.0
         by_cat[cat] = Agreement.of(1 - d_o / d_e, n_c) if d_e else Agreement(None, n_c, "no expected disagreement")
         sum_o += d_o
         sum_e += d_e
-    n_units = sum(len(u) for u in coders.values())
+    n_units = sum(p.given for p in pieces)
     overall = Agreement.of(1 - sum_o / sum_e, n_units) if sum_e else Agreement(None, n_units, "no unit to compare")
     return UnitizedAlpha(overall, by_cat)

@@ -247,8 +247,11 @@ class Store:
         return sorted(self._records(Claim, self.buckets.table("claims", bucket_of(article_id)).search(cond), "claims"),
                       key=claim_order)
 
-    def all_claims(self, annotator: str | None = None) -> Iterator[Claim]:
-        return self._records(Claim, (rec for rec in self.buckets.scan("claims")
+    def all_claims(self, annotator: str | None = None, buckets: Iterable[str] | None = None) -> Iterator[Claim]:
+        """Every claim (of ``annotator``; of the articles in ``buckets`` (``bucket_of``), e.g. to share a
+        pass between processes)."""
+        files = None if buckets is None else [self.root / "claims" / f"{b}.json" for b in buckets]
+        return self._records(Claim, (rec for rec in self.buckets.scan("claims", files)
                                      if annotator is None or rec.get("annotator") == annotator), "claims")
 
     @staticmethod

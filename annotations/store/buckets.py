@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -80,11 +80,14 @@ class Buckets:
         """The bucket files of one kind, sorted."""
         return sorted((self.root / kind).glob("*.json"))
 
-    def scan(self, kind: str) -> Iterator[dict[str, Any]]:
-        """Every document of one kind, each file read through a TinyDB of its own (not cached: the caller
-        owns the documents, nested values included). A file that cannot be read is left out and noted in
-        ``skipped`` (one bad bucket must not hide the other 255)."""
-        for path in self.files(kind):
+    def scan(self, kind: str, files: Iterable[Path] | None = None) -> Iterator[dict[str, Any]]:
+        """Every document of one kind (of ``files`` only, if given: a missing one has none), each file read
+        through a TinyDB of its own (not cached: the caller owns the documents, nested values included). A
+        file that cannot be read is left out and noted in ``skipped`` (one bad bucket must not hide the
+        other 255)."""
+        for path in self.files(kind) if files is None else files:
+            if files is not None and not path.exists():
+                continue
             try:
                 docs = self.read_file(kind, path, self.fs)
             except CorruptStoreFile as exc:

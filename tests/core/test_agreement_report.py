@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from annotations.cli import main
 from annotations.metrics.report import agreement
 from annotations.metrics.spans import match_claims
@@ -101,3 +103,50 @@ def test_per_type_matching_from_one_candidate_list_is_matching_each_type_alone(x
     for t in ("fact", "opinion"):
         alone = match_claims([c for c in a if c.type == t], [c for c in b if c.type == t])
         assert got.get(t, 0) == len(alone)
+
+
+_units = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 9), st.sampled_from(["c", "k"])), max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 45), _units, _units, _units), min_size=1, max_size=4))
+def test_alpha_u_of_pieces_joined_is_alpha_u_of_the_whole_continuum(articles):
+    """The per-article pieces (made in several processes) give the alpha_U of the articles laid end to end:
+    gaps at the ends of a piece join the next piece's."""
+    from annotations.metrics.unitized import joined_alpha, piece, unitized_alpha
+
+    whole: dict[str, list[tuple[int, int, str]]] = {"i": [], "j": [], "k": []}
+    pieces, offset = [], 0
+    for length, *coded in articles:
+        local = {w: [(s, min(s + n, length), c) for s, n, c in units if s < length] for w, units in zip(whole, coded)}
+        pieces.append(piece(local, 0, length))
+        for w, units in local.items():
+            whole[w] += [(offset + s, offset + e, c) for s, e, c in units]
+        offset += length
+    joined, direct = joined_alpha(pieces, sorted(whole)), unitized_alpha(whole, 0, offset)
+    assert joined.overall.value == pytest.approx(direct.overall.value, abs=1e-9) if direct.overall.value is not None \
+        else joined.overall.value is None
+    assert joined.overall.n_units == direct.overall.n_units
+    assert {c: (a.value, a.n_units) for c, a in joined.by_category.items()} == pytest.approx(
+        {c: (a.value, a.n_units) for c, a in direct.by_category.items()})
+
+
+def test_the_pass_in_two_processes_gives_the_figures_of_one(tmp_path):
+    """Buckets dealt out to forked workers, tallies merged: the same report, figure for figure, on a store
+    where the annotators disagree on spans, types, stances and labels."""
+    import random
+
+    rng = random.Random(3)
+    store = Store(tmp_path / "store")
+    store.add_articles([NewArticle(f"a{i}", f"A{i}", f"a{i}.txt", TEXT, {}) for i in range(60)])
+    for i in range(60):
+        for who in ("alice", "bob", "carol"):
+            if rng.random() < 0.15:
+                continue  # never opened
+            for _ in range(rng.randrange(0, 4)):
+                s = rng.randrange(0, 70)
+                put(store, f"a{i}", who, s, s + rng.randrange(1, 10), rng.choice(["fact", "opinion"]),
+                    rng.choice(["favor", "against"]))
+            store.set_state(f"a{i}", who, labels={"stance": [rng.choice(["favor", "against"])]})
+    one, two = agreement(store, workers=1).to_json(), agreement(store, workers=2).to_json()
+    assert one == two and one["articles_compared"] > 40 and one["alpha_u"]["overall"]["value"] is not None
