@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..schema import Schema
 from ..store import Store
-from ..text.clauses import clauses, quoted, word_step
+from ..text.clauses import clauses, quoted, to_character, word_step
 from .history import ClaimEdit, Edit, History, StateEdit
 
 
@@ -168,6 +168,14 @@ class ArticleSession:
             if (a, b) != (start, end) and a >= start:
                 self.selection = (a, b)
                 return
+
+    def to_character(self, side: str, ch: str) -> bool:
+        """Move the selection's end just before the next ``ch`` (``side`` "end") or its start onto the next
+        ``ch`` inside it ("start"); False (nothing moves) when there is none."""
+        moved = to_character(self.text, *self.selection, side, ch)
+        if moved is not None:
+            self.selection = moved
+        return moved is not None
 
     # -- claims ---------------------------------------------------------------------------------
 

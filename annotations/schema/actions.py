@@ -73,6 +73,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("reader.prev_clause", "C", "select the previous clause"),
     _a("reader.extend_clause", "w", "selection end to the end of the next clause (clauses joined)"),
     _a("reader.next_quote", "quotation_mark", "select the next quoted part, without its quotes"),
+    _a("reader.end_to_char", "T", "then a character: selection end just before the first one after its start (vim t; again: the next)"),
+    _a("reader.start_to_char", "F", "then a character: selection start onto the next one inside it (vim f)"),
     _a("reader.next_claim", "n", "next claim"),
     _a("reader.prev_claim", "N", "previous claim"),
     _a("reader.cycle_target", "t", "the claim under the cursor gets the next target"),

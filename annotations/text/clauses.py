@@ -8,6 +8,7 @@
   reporting verb ("said that ..."). Each clause is trimmed of spaces, of the separator and of a sentence's
   final stop. A parenthesis stays inside its clause.
 - ``quoted(text, start, end)``: the quoted parts ("...", “...”, 「...」, ...), without their quotes.
+- ``to_character(text, start, end, side, ch)``: one side moved forward to a typed character (vim's t and f).
 """
 
 from __future__ import annotations
@@ -80,3 +81,26 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in _TRIM_END:
         b -= 1
     return a, b
+
+
+def to_character(text: str, start: int, end: int, side: str, ch: str) -> tuple[int, int] | None:
+    """``start``-``end`` with one side moved to a character, as vim's ``t`` and ``f`` from the start of the span:
+    ``"end"``: the end just before the first ``ch`` after the start (spaces before ``ch`` left out), which
+    trims a sentence or widens a short span; when the end is there already, the ``ch`` after it. ``"start"``:
+    the start onto the next ``ch`` inside the span. None when there is no such ``ch`` (within 20,000
+    characters)."""
+    if not ch:
+        return None
+    if side == "start":
+        i = text.find(ch, start + 1, end)
+        return None if i < 0 else (i, end)
+    i = start
+    while True:
+        i = text.find(ch, i + 1, start + 20_000)
+        if i < 0:
+            return None
+        j = i
+        while j > start + 1 and text[j - 1].isspace():
+            j -= 1
+        if j != end:
+            return start, j

@@ -228,3 +228,41 @@ def test_clause_keys_cut_the_sentence_where_claims_are_cut(seeded_store, schema)
     assert s.text[slice(*s.selection)] == "Wang Yi】"
     s.extend_clause()
     assert s.text[slice(*s.selection)].startswith('Wang Yi】"Chinese artificial')
+
+
+def test_to_character_moves_one_side_like_vim_t_and_f():
+    from annotations.text.clauses import to_character
+
+    text = "Officials said, in Riyadh (Saudi), that the deal , was done."
+    whole = (0, len(text))
+    start, end = to_character(text, *whole, "end", ",")  # t, from the start: trims the sentence
+    assert text[start:end] == "Officials said"
+    start, end = to_character(text, start, end, "end", ",")  # again: to the next one (spaces left out)
+    assert text[start:end] == "Officials said, in Riyadh (Saudi)"
+    start, end = to_character(text, start, end, "start", "R")  # f: the start onto the next R inside
+    assert text[start:end] == "Riyadh (Saudi)"
+    assert to_character(text, start, end, "start", "#") is None and to_character(text, start, end, "end", "#") is None
+    assert to_character(text, 0, 5, "start", "s") is None  # the next s is not inside the span
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text("ab ,.", min_size=2, max_size=40), st.data())
+def test_to_character_never_empties_the_span_and_lands_on_the_character(text, data):
+    from annotations.text.clauses import to_character
+
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    ch = data.draw(st.sampled_from("ab,."))
+    for side in ("start", "end"):
+        moved = to_character(text, start, end, side, ch)
+        if moved is None:
+            continue
+        a, b = moved
+        assert 0 <= a < b <= len(text)
+        if side == "start":
+            assert b == end and text[a] == ch and start < a
+        else:
+            assert a == start and b != end and text[b:].lstrip().startswith(ch)

@@ -136,6 +136,26 @@ async def test_a_clause_is_tagged_in_three_keys(seeded_store, schema):
         assert [c.quote for c in claims(seeded_store)][0].startswith("Russian media: China is ruthlessly")
 
 
+async def test_f_and_t_cut_a_claim_at_a_typed_character(seeded_store, schema):
+    """Issue 11: the byline of 001's first sentence could not be trimmed to start at "Chinese" (9 keys and
+    still wrong). `F C` moves the start onto the next C, `T (` the end before the next "(": 5 keys with
+    the stance, typed in one burst (the character is never taken as a reader key: `C`, `(`)."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot, OBSERVERS)
+        await pilot.press("F", "C", "T", "left_parenthesis", "1")
+        await pilot.pause()
+        (claim,) = claims(seeded_store, OBSERVERS)
+        assert claim.quote == "Chinese artificial intelligence" and claim.stance == "favor"
+        await pilot.press("T", "#")  # no # in the text: said, nothing moves
+        await pilot.pause()
+        assert "no '#' after the selection start" in screen_text(app)
+        assert app.screen.session.selection == (claim.start, claim.end)
+        await pilot.press("T", "escape", "1")  # Esc cancels the T; 1 tags the same span again (no new claim)
+        await pilot.pause()
+        assert len(claims(seeded_store, OBSERVERS)) == 1 and isinstance(app.screen, ReaderScreen)
+
+
 @pytest.mark.parametrize("size,glyph", [((80, 24), "▀"), ((160, 48), "█")])
 async def test_tab_shows_which_pane_has_focus_without_colour(seeded_store, schema, size, glyph):
     """Issue 11: Tab moved focus with no visible change (a grey from 158 to 160). The focused pane gets a

@@ -271,6 +271,23 @@ class ReaderScreen(Screen[None]):
     def action_next_quote(self) -> None:
         self.move(self.session.next_quote)
 
+    def action_end_to_char(self) -> None:
+        self._to_char("end", " T  selection end before: ")
+
+    def action_start_to_char(self) -> None:
+        self._to_char("start", " F  selection start onto: ")
+
+    def _to_char(self, side: str, prompt: str) -> None:
+        from ..prompt.char_prompt import CharPrompt
+
+        def done(ch: str | None) -> None:
+            if ch is not None and not self.session.to_character(side, ch):
+                where = "after the selection start" if side == "end" else "inside the selection"
+                self.say(f"no {display_safe(ch)!r} {where}")
+            self.move(lambda: None)
+
+        self.app.push_screen(CharPrompt(prompt), done)
+
     def action_next_claim(self) -> None:
         self.move(self.session.jump_claim, 1)
 
