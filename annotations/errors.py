@@ -50,3 +50,7 @@ class RefusedInput(ClaimtagError):
 
 class ExportError(StoreError):
     """A span that does not match its text: the export stops rather than write it."""
+
+
+class EditRefused(ClaimtagError):
+    """An edit the annotation rules do not allow (said on the status line; nothing is saved)."""

@@ -8,14 +8,14 @@ The rules (every other module calls these; none re-states them):
 - ``span_problem``: whether a span and its quote fit a text;
 - ``status_after_claims``: an article's status once its claim count changed;
 - ``labels_problem``: the shape of article labels; ``toggled_label``: a label value set or unset;
-- ``next_target``: the target after a claim's current one;
+- ``next_target``: the target after a claim's current one, skipping those taken (one claim per target on a span);
 - ``opened``: whether an annotator's state says they opened the article.
 Display safety (what may reach a terminal) is ``text/display.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import MISSING, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -352,8 +352,15 @@ def toggled_label(labels: dict[str, list[str]], label_set: str, value: str, mult
     return {**{k: list(v) for k, v in labels.items()}, label_set: current}
 
 
-def next_target(targets: Sequence[str], current: str | None, default: str) -> str:
-    """The target after ``current``, cycling; ``default`` for a target the schema does not know."""
+def next_target(targets: Sequence[str], current: str | None, default: str, taken: Collection[str] = ()) -> str | None:
+    """The target after ``current``, cycling, skipping ``taken`` (the targets of the annotator's other claims
+    on the same span: one claim per target on a span); ``default`` for a target the schema does not know;
+    None when every other target is taken."""
     if current is None or current not in targets:
-        return default
-    return targets[(list(targets).index(current) + 1) % len(targets)]
+        return default if default not in taken else next((t for t in targets if t not in taken), None)
+    i = list(targets).index(current)
+    for k in range(1, len(targets)):
+        target = targets[(i + k) % len(targets)]
+        if target not in taken:
+            return target
+    return None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import StoreError
+from ..errors import EditRefused, StoreError
 from ..models import (
     Article,
     ArticleState,
@@ -75,6 +75,7 @@ class ArticleSession:
         self._sentence_starts = [s for s, _ in self.sentences]
         self.claims: list[Claim] = []
         self.stale: list[Claim] = []
+        self.focus_id: str | None = None  # of several claims on the selection's span, the one keys act on
         self.state: ArticleState = ArticleState(article.id, annotator)
         self.reload()
         first = self.sentences[0] if self.sentences else (0, min(1, len(self.text)))
@@ -180,13 +181,18 @@ class ArticleSession:
     # -- claims ---------------------------------------------------------------------------------
 
     def claim_under_cursor(self) -> Claim | None:
-        """The claim with exactly the selection's span, else the first one overlapping it."""
+        """The claim with exactly the selection's span (of several, one per target: the one last jumped to or
+        made), else the first one overlapping it."""
         start, end = self.selection
         overlapping = [c for c in self.claims if c.start < end and start < c.end]
-        for c in overlapping:
-            if (c.start, c.end) == (start, end):
-                return c
+        exact = [c for c in overlapping if (c.start, c.end) == (start, end)]
+        if exact:
+            return next((c for c in exact if c.id == self.focus_id), exact[0])
         return overlapping[0] if overlapping else None
+
+    def _targets_taken(self, claim: Claim) -> set[str]:
+        """The targets of the annotator's other claims on the same span (one claim per target on a span)."""
+        return {c.target for c in self.claims if (c.start, c.end) == (claim.start, claim.end) and c.id != claim.id}
 
     def _save(self, before: Claim | None, after: Claim, what: str) -> Done:
         saved = self.store.save_claim(after)
@@ -206,12 +212,13 @@ class ArticleSession:
         self.state = replace(self.state, n_claims=n, status=status_after_claims(self.state.status, n, self.state.labels))
 
     def tag(self, stance: str, type_: str | None = None) -> Done:
-        """Tag the selection as a claim with this stance (an existing claim on exactly this span changes)."""
+        """Tag the selection as a claim with this stance (the claim under the cursor on exactly this span changes:
+        another target on the same span is ``add_target``)."""
         start, end = self.selection
         if not self.text[start:end].strip():
             raise StoreError("the selection is empty")
-        existing = next((c for c in self.claims if (c.start, c.end) == (start, end)), None)
-        if existing is not None:
+        existing = self.claim_under_cursor()
+        if existing is not None and (existing.start, existing.end) == (start, end):
             after = replace(existing, stance=stance, type=type_ or existing.type)
             return self._save(existing, after, f"stance → {stance}")
         claim = Claim(id=Store.new_claim_id(), article_id=self.article.id, text_sha256=self.article.sha256,
@@ -229,8 +236,24 @@ class ArticleSession:
         claim = self.claim_under_cursor()
         if claim is None:
             return None
-        target = next_target(self.schema.targets, claim.target, self.schema.default_target)
+        target = next_target(self.schema.targets, claim.target, self.schema.default_target, self._targets_taken(claim))
+        if target is None:
+            raise EditRefused("every other target has its own claim on this span")
         return self._save(claim, replace(claim, target=target), f"target → {target}")
+
+    def add_target(self) -> Done | None:
+        """Another claim on the span of the claim under the cursor, for the next target it has no claim for
+        (the guidelines: one span can carry a claim per target), with the same type and stance."""
+        claim = self.claim_under_cursor()
+        if claim is None or (claim.start, claim.end) != self.selection:
+            return None
+        taken = self._targets_taken(claim) | {claim.target}
+        target = next_target(self.schema.targets, claim.target, self.schema.default_target, taken)
+        if target is None:
+            raise EditRefused(f"every target has a claim on this span ({len(taken)})")
+        new = replace(claim, id=Store.new_claim_id(), target=target, note="", created="", updated="")
+        self.focus_id = new.id
+        return self._save(None, new, f"another claim on the span · target {target}")
 
     def set_note(self, note: str) -> Done | None:
         claim = self.claim_under_cursor()
@@ -248,17 +271,21 @@ class ArticleSession:
         return Done("deleted claim")
 
     def jump_claim(self, delta: int) -> Claim | None:
-        """Select the next (delta=1) or previous (-1) claim in text order."""
+        """Select the next (delta=1) or previous (-1) claim in text order (claims on one span one by one)."""
         if not self.claims:
             return None
         start = self.selection[0]
-        if delta > 0:
+        here = self.claim_under_cursor()
+        if here is not None and (here.start, here.end) == self.selection:
+            claim = self.claims[(self.claims.index(here) + delta) % len(self.claims)]
+        elif delta > 0:
             after = [c for c in self.claims if (c.start, c.end) > self.selection]
             claim = after[0] if after else self.claims[0]
         else:
             before = [c for c in self.claims if (c.start, c.end) < (start, self.selection[1])]
             claim = before[-1] if before else self.claims[-1]
         self.selection = (claim.start, claim.end)
+        self.focus_id = claim.id
         return claim
 
     # -- article labels and status -------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Claims of two annotators on one text, compared: which claims are "the same claim" (matched), and
 span F1 (exact offsets; overlap).
 
-Matching is one-to-one by overlap, largest overlap first (ties: the nearer starts, then text order):
+Matching is one-to-one by overlap, largest overlap first (ties: the nearer starts, then the same target -
+one span may carry a claim per target -, then text order):
 two variants of one claim with different boundaries are one unit, not two disagreements (scoring only
 exact-offset matches makes label agreement look better than it is, since the hard cases drop out).
 """
@@ -13,19 +14,19 @@ from dataclasses import dataclass
 
 from ..models import Claim, claim_order
 
-Candidate = tuple[int, int, int, int]  # (-overlap, start distance, index in a, index in b)
+Candidate = tuple[int, int, bool, int, int]  # (-overlap, start distance, other target, index in a, index in b)
 
 
 def candidates(a: Sequence[Claim], b: Sequence[Claim]) -> list[Candidate]:
     """Every overlapping pair of ``a`` and ``b``, best first (the order the matching takes them in)."""
     out = []
     for i, x in enumerate(a):
-        xs, xe = x.start, x.end
+        xs, xe, xt = x.start, x.end, x.target
         for j, y in enumerate(b):
             ys, ye = y.start, y.end
             o = (xe if xe < ye else ye) - (xs if xs > ys else ys)
             if o > 0:
-                out.append((-o, xs - ys if xs > ys else ys - xs, i, j))
+                out.append((-o, xs - ys if xs > ys else ys - xs, xt != y.target, i, j))
     out.sort()
     return out
 
@@ -34,7 +35,7 @@ def _assign(found: Sequence[Candidate]) -> list[tuple[int, int]]:
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs = []
-    for _, _, i, j in found:
+    for *_, i, j in found:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
@@ -54,7 +55,7 @@ def match_claims(a: Sequence[Claim], b: Sequence[Claim], found: Sequence[Candida
 def matches_per_type(a: Sequence[Claim], b: Sequence[Claim], found: Sequence[Candidate]) -> dict[str, int]:
     """{claim type: matched pairs} when claims are matched only with claims of their own type. The same as
     ``match_claims`` on each type's claims alone (types never compete for a claim), from one candidate list."""
-    same = [c for c in found if a[c[2]].type == b[c[3]].type]
+    same = [c for c in found if a[c[3]].type == b[c[4]].type]
     out: dict[str, int] = {}
     for i, _ in _assign(same):
         out[a[i].type] = out.get(a[i].type, 0) + 1

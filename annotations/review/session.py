@@ -298,7 +298,7 @@ class ReviewSession:
 
     def edit_target(self) -> str:
         _, old = self._gold_for_edit()
-        target = next_target(self.schema.targets, old.target, self.schema.default_target)
+        target = next_target(self.schema.targets, old.target, self.schema.default_target) or old.target
         return self._edit({"target": target}, f"gold claim: target {target}")
 
     def edit_bounds(self, side: str, words: int) -> str:

@@ -7,7 +7,8 @@ A unit's kinds (several can hold at once):
 - ``missing``: some annotators who opened the article have no claim in it;
 - ``boundary``: the variants' offsets differ;
 - ``type`` / ``stance`` / ``target``: the variants' values differ.
-A unit with none of them is unanimous: every annotator made the same claim (one key accepts them all).
+A unit with none of them is unanimous: every annotator made the same claim, or the same claims (one span
+may carry a claim per target) (one key accepts them all).
 """
 
 from __future__ import annotations
@@ -53,7 +54,15 @@ def _unit(group: list[tuple[str, Claim]], who: Sequence[str]) -> ClaimUnit:
     variants: dict[str, list[Claim]] = {}
     for w, c in group:
         variants.setdefault(w, []).append(c)
-    kinds = set()
+    def made(cs: list[Claim]) -> list[tuple[int, int, str, str, str]]:
+        return sorted((c.start, c.end, c.type, c.stance, c.target) for c in cs)
+
+    kinds: set[str] = set()
+    first = made(next(iter(variants.values())))
+    if all(w in variants for w in who) and all(made(cs) == first for cs in variants.values()):
+        # every annotator made the same claims (e.g. one span, one claim per target): unanimous
+        return ClaimUnit(group[0][1].start, max(c.end for _, c in group), {w: tuple(cs) for w, cs in variants.items()},
+                         frozenset())
     if any(w not in variants for w in who) or any(len(cs) > 1 for cs in variants.values()):
         kinds.add("missing")  # someone has no claim here (or split it in two: the others miss one)
     claims = [c for _, c in group]

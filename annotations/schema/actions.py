@@ -21,6 +21,7 @@ class Action:
     id: str
     keys: tuple[str, ...]
     description: str
+    yields: bool = False  # a default added after schemas were written: gives way to their type/stance keys
 
     @property
     def scope(self) -> str:
@@ -31,8 +32,8 @@ class Action:
         return self.id.split(".", 1)[1]
 
 
-def _a(id_: str, keys: str, description: str) -> Action:
-    return Action(id_, tuple(keys.split(",")), description)
+def _a(id_: str, keys: str, description: str, yields: bool = False) -> Action:
+    return Action(id_, tuple(keys.split(",")), description, yields)
 
 
 SCOPES: dict[str, str] = {
@@ -73,11 +74,15 @@ ACTIONS: tuple[Action, ...] = (
     _a("reader.prev_clause", "C", "select the previous clause"),
     _a("reader.extend_clause", "w", "selection end to the end of the next clause (clauses joined)"),
     _a("reader.next_quote", "quotation_mark", "select the next quoted part, without its quotes"),
-    _a("reader.end_to_char", "T", "then a character: selection end just before the first one after its start (vim t; again: the next)"),
-    _a("reader.start_to_char", "F", "then a character: selection start onto the next one inside it (vim f)"),
+    _a("reader.end_to_char", "T", "then a character: selection end just before the first one after its start (vim t; again: the next)",
+       yields=True),
+    _a("reader.start_to_char", "F", "then a character: selection start onto the next one inside it (vim f)",
+       yields=True),
     _a("reader.next_claim", "n", "next claim"),
     _a("reader.prev_claim", "N", "previous claim"),
     _a("reader.cycle_target", "t", "the claim under the cursor gets the next target"),
+    _a("reader.add_target", "plus", "another claim on the same span, for the next target (one claim per target)",
+       yields=True),
     _a("reader.delete_claim", "x", "delete the claim under the cursor"),
     _a("reader.edit_note", "e", "note on the claim under the cursor"),
     _a("reader.labels", "a", "article labels"),

@@ -22,7 +22,7 @@ from rich.errors import StyleSyntaxError
 from rich.style import Style
 
 from ..errors import SchemaError
-from .actions import BY_ID, DEFAULT_KEYS, RESERVED_KEYS, SCOPES, in_scope
+from .actions import ACTIONS, BY_ID, DEFAULT_KEYS, RESERVED_KEYS, SCOPES, in_scope
 from .keys import key_problem, normalize_key
 from .model import BUILTIN, PACKAGE_DIR, Choice, LabelSet, ReviewSettings, Schema
 from .toml_lines import TomlLines
@@ -190,6 +190,10 @@ class _Parser:
                          keys: dict[str, tuple[str, ...]], remapped: set[str]) -> None:
         """In each scope one owner per key: its actions and ``app.*``; in the reader also claim types and
         stances, in the labels dialog the label values."""
+        schema_keys = {c.key for c in (*types, *stances)}
+        for a in ACTIONS:  # a default key added since a schema was written gives way to its type/stance keys
+            if a.yields and a.id not in remapped and a.scope in ("reader", "review"):
+                keys[a.id] = tuple(k for k in keys[a.id] if k not in schema_keys)
         for scope in SCOPES:
             if scope == "app":
                 continue

@@ -83,3 +83,29 @@ def strip_controls_md(text: str) -> str:
 def counted(n: int, one: str, many: str) -> str:
     """``n`` with its noun: "1 match", "2 matches" (every count a person reads goes through here)."""
     return f"{n} {one if n == 1 else many}"
+
+
+def both_ends(text: str, width: int) -> str:
+    """``text`` on one line (``display_safe``, runs of spaces as one) in at most ``width`` cells: when it is
+    longer, its start and its end with the middle elided ("To hinder China's … in chips"), so claims that
+    start alike (overlapping variants of one claim) still differ where they end."""
+    from rich.cells import cell_len
+
+    text = display_safe(" ".join(text.split()))
+    if cell_len(text) <= width:
+        return text
+    if width < 5:
+        return text[:max(0, width - 1)] + "…"
+    room = width - 1
+    head, tail = "", ""
+    i, j = 0, len(text)
+    while i < j:  # three cells of the start for two of the end
+        take_head = cell_len(head) * 2 <= cell_len(tail) * 3
+        ch = text[i] if take_head else text[j - 1]
+        if cell_len(head) + cell_len(tail) + cell_len(ch) > room:
+            break
+        if take_head:
+            head, i = head + ch, i + 1
+        else:
+            tail, j = ch + tail, j - 1
+    return head.rstrip() + "…" + tail.lstrip()

@@ -230,6 +230,44 @@ def test_clause_keys_cut_the_sentence_where_claims_are_cut(seeded_store, schema)
     assert s.text[slice(*s.selection)].startswith('Wang Yi】"Chinese artificial')
 
 
+def test_one_span_carries_one_claim_per_target(session, seeded_store):
+    """Issue 11: the guidelines allow two claims on one span (two targets); the tool changed the existing
+    claim instead. `+` adds one for the next target; stance and type keys, `t`, `x` act on the one in focus;
+    n/N visit both; a target already used on the span is skipped by `t`; a third is refused."""
+    from annotations.errors import EditRefused
+
+    first = session.tag("favor").claim
+    second = session.add_target().claim
+    assert (second.start, second.end, second.target) == (first.start, first.end, "US AI policy")
+    assert session.claim_under_cursor().id == second.id
+    session.tag("against")  # acts on the claim in focus: the new one
+    mine = {c.target: c.stance for c in seeded_store.claims(first.article_id, "alice")}
+    assert mine == {"Chinese AI": "favor", "US AI policy": "against"}
+    with pytest.raises(EditRefused):
+        session.add_target()  # two targets in the schema, both used
+    with pytest.raises(EditRefused):
+        session.cycle_target()  # the other target has its own claim here
+    assert session.jump_claim(1).id == first.id and session.claim_under_cursor().id == first.id
+    assert session.jump_claim(1).id == second.id
+    session.delete()
+    assert [c.target for c in seeded_store.claims(first.article_id, "alice")] == ["Chinese AI"]
+    session.undo()
+    assert len(seeded_store.claims(first.article_id, "alice")) == 2
+
+
+def test_a_span_with_a_claim_per_target_in_every_layer_is_unanimous():
+    from annotations.models import Claim
+    from annotations.review.units import units_of
+
+    def two(who: str) -> list[Claim]:
+        return [Claim(f"{who}{t}", "a", "h", 0, 10, "x" * 10, "fact", s, t, who)
+                for t, s in (("Chinese AI", "favor"), ("US AI policy", "against"))]
+    (unit,) = units_of({"alice": two("alice"), "bob": two("bob")})
+    assert unit.unanimous
+    (unit,) = units_of({"alice": two("alice"), "bob": two("bob")[:1]})
+    assert not unit.unanimous and "missing" in unit.kinds
+
+
 def test_to_character_moves_one_side_like_vim_t_and_f():
     from annotations.text.clauses import to_character
 

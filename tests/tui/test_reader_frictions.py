@@ -156,6 +156,45 @@ async def test_f_and_t_cut_a_claim_at_a_typed_character(seeded_store, schema):
         assert len(claims(seeded_store, OBSERVERS)) == 1 and isinstance(app.screen, ReaderScreen)
 
 
+async def test_plus_puts_a_second_target_on_the_same_span(seeded_store, schema):
+    """Issue 11: one span, two claims (two targets), as the guidelines say; the panel tells them apart by
+    target and shows each claim's note, not only a mark."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("1", "plus", "2")
+        await pilot.pause()
+        assert sorted((c.target, c.stance) for c in claims(seeded_store)) == [("Chinese AI", "favor"),
+                                                                              ("US AI policy", "against")]
+        assert "another claim on the span" not in screen_text(app)  # the stance key spoke last
+        await pilot.press("e", *"hedged", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "→ US AI policy ✎ hedged" in text and "→ Chinese AI" in text
+        await pilot.press("plus")  # both targets used
+        await pilot.pause()
+        assert "every target has a claim on this span" in screen_text(app) and len(claims(seeded_store)) == 2
+
+
+async def test_a_long_note_wraps_with_its_end_and_the_keys_in_view(seeded_store, schema):
+    """Issue 11: past ~75 characters the note was invisible, with no cursor and the "Enter save" hint gone."""
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    note = " ".join(f"word{i:03d}" for i in range(120))  # ~960 characters: more than 8 lines at 80 columns
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("1", "e", *note[:199])
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Enter save" in text and "word000" in text and "word024▏" in text  # wrapped, cursor at the end
+        await pilot.press(*note[199:])
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Enter save" in text and "word119▏" in text and "more lines above" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert claims(seeded_store)[0].note == note
+
+
 @pytest.mark.parametrize("size,glyph", [((80, 24), "▀"), ((160, 48), "█")])
 async def test_tab_shows_which_pane_has_focus_without_colour(seeded_store, schema, size, glyph):
     """Issue 11: Tab moved focus with no visible change (a grey from 158 to 160). The focused pane gets a

@@ -1,5 +1,6 @@
-"""The claims panel: this article's claims in text order, the one under the cursor marked,
-and the article's own labels and status. Draws only as many claims as fit.
+"""The claims panel: this article's claims in text order, the one under the cursor marked, each with its
+target, its note and both ends of its quote (claims that overlap differ where they start or end), and the
+article's own labels and status. Draws only as many claims as fit.
 
 A Line API widget (``render_line``): its lines are rich ``Text`` rendered straight to strips,
 once per change, and a claim's rows are reused while they stay the same. Returned as one
@@ -17,7 +18,7 @@ from textual.widget import Widget
 
 from annotations.models import ArticleState, Claim
 from annotations.schema import Schema
-from annotations.text.display import counted, display_safe
+from annotations.text.display import both_ends, counted, display_safe
 
 from .. import keys
 from .claim_styles import stance_style
@@ -72,16 +73,18 @@ class ClaimsPanel(Widget, can_focus=True):
         head.append(f"{index + 1:>3} ", style="dim")
         head.append(f"{display_safe(claim.stance)[:7]:<7} ", style=style + Style(bold=True))
         head.append(f"{display_safe(claim.type)[:4]:<4} ", style="italic")
-        meta = Text(f"→ {display_safe(claim.target)}" + (" ✎" if claim.note else ""), style="dim")
-        quote = Text(display_safe(claim.quote), no_wrap=True, overflow="ellipsis")
+        meta = Text(f"→ {display_safe(claim.target)}", style="dim")
+        if claim.note:  # the note itself where there is room, else its mark
+            meta.append(f" ✎ {display_safe(claim.note)}" if two_lines else " ✎", style="dim italic")
         if two_lines:
             head.append_text(meta)
             head.truncate(width, overflow="ellipsis")
-            body = Text("▌    ", style=style) + quote
-            body.truncate(width, overflow="ellipsis")
+            # both ends of the quote: overlapping claims that start alike differ where they end
+            body = Text("▌    ", style=style) + Text(both_ends(claim.quote, max(1, width - 5)))
             rows = [head, body]
         else:
-            head.append_text(quote)
+            room = max(1, width - head.cell_len - meta.cell_len - 2)
+            head.append(both_ends(claim.quote, room))
             head.truncate(max(1, width - meta.cell_len - 2), overflow="ellipsis")
             head.append("  ")
             head.append_text(meta)

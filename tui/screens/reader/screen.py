@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotations.editing import ArticleSession, Done, next_article
-from annotations.errors import StoreError
+from annotations.errors import EditRefused, StoreError
 from annotations.text.display import display_safe
 from annotations.text.search import find_all
 
@@ -216,6 +216,9 @@ class ReaderScreen(Screen[None]):
         """Call an ArticleSession edit; a store error becomes a message, never a traceback."""
         try:
             done = edit(*args)
+        except EditRefused as exc:
+            self.say(str(exc))
+            return
         except StoreError as exc:
             self.app.report_error(exc, title="not saved")
             return
@@ -310,6 +313,9 @@ class ReaderScreen(Screen[None]):
 
     def action_cycle_target(self) -> None:
         self.run_edit(self.session.cycle_target)
+
+    def action_add_target(self) -> None:
+        self.run_edit(self.session.add_target)
 
     def action_delete_claim(self) -> None:
         self.run_edit(self.session.delete)

@@ -8,16 +8,14 @@ from rich.text import Text
 
 from annotations.models import Claim
 from annotations.review.session import ReviewSession, unit_labels
-from annotations.text.display import display_safe
+from annotations.text.display import both_ends, display_safe
 
 QUOTE = 36
 
 
 def _quote(text: str) -> str:
     """The quote's start and end (a boundary conflict differs at an end), the middle elided."""
-    text = display_safe(" ".join(text.split()))
-    half = QUOTE // 2 - 1
-    return f"“{text[:half]}…{text[-half:]}”" if len(text) > QUOTE else f"“{text}”"
+    return f"“{both_ends(text, QUOTE)}”"
 
 
 def _claim(c: Claim) -> str:
