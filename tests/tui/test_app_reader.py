@@ -328,8 +328,28 @@ async def test_no_color_keeps_claims_visible_by_text_style(seeded_store, schema,
         await pilot.press("1", "j", "2", "o")
         assert app.no_color
         styles = [h.style for h in reader.highlights()]
-        assert [s.color for s in styles] == [None, None]  # no colour turned into an unreadable grey
-        assert styles[0].underline and styles[1].italic  # fact underlined, opinion in italics
+        assert {s.color for s in styles} == {None}  # no colour turned into an unreadable grey
+        assert styles[0].underline and styles[2].italic  # fact underlined, opinion in italics
+        # issue 11: without colour the stance vanished and two claims side by side merged into one band
+
+
+async def test_no_color_shows_stance_in_a_gutter_and_where_each_claim_starts(seeded_store, schema, monkeypatch):
+    """Issue 11: under NO_COLOR the stance disappeared from the text and adjacent claims of one type and
+    stance merged into one band. A gutter names each line's stances (F/A/N); each claim's first character
+    is reversed, so two claims side by side show two starts."""
+    from tui.testing import screen_strips
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("c", "1", "c", "1", "j", "2", "j")  # two clauses of sentence 1 (favor), sentence 2 against
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert lines[1].startswith(" F·· Russian media") and any(line.startswith(" ·A· ") for line in lines[2:6])
+        starts = [seg.text for strip in screen_strips(app)[1:3] for seg in strip
+                  if seg.text.strip() and seg.style and seg.style.reverse and not seg.style.bold]  # bold: selection
+        assert starts == ["R", "C"]  # "Russian media" and "China is ruthlessly ...": two claims, two starts
 
 
 async def test_claims_panel_numbers_and_marks_stay_right_when_claims_shift(seeded_store, schema):

@@ -38,23 +38,38 @@ class ClaimStyles:
         return style
 
 
+def stance_marks(schema) -> dict[str, str]:
+    """One character per stance for the NO_COLOR gutter: its initial (F, A, N), or its key when two
+    stances share an initial."""
+    initials = [c.name[:1].upper() or "?" for c in schema.stances]
+    unique = len(set(initials)) == len(initials)
+    return {c.name: (i if unique else c.key[:1]) for c, i in zip(schema.stances, initials)}
+
+
 class ClaimHighlights:
     """The text view's highlights for a list of claims. A claim object seen last time keeps its
-    Highlight object, so after a tag the view finds the one change by identity instead of
-    comparing 2,000 highlights by value (see ``ArticleTextView.set_highlights``)."""
+    Highlight objects, so after a tag the view finds the one change by identity instead of
+    comparing 2,000 highlights by value (see ``ArticleTextView.set_highlights``). Under NO_COLOR
+    each claim's first character is also drawn reversed: where two claims of one type and stance meet,
+    the boundary shows without colour (the stance is in the reader's gutter)."""
 
     def __init__(self, styles: ClaimStyles):
         self.styles = styles
-        self._made: dict[str, tuple[Claim, Highlight]] = {}
+        self._made: dict[str, tuple[Claim, tuple[Highlight, ...]]] = {}
 
     def __call__(self, claims: Sequence[Claim]) -> list[Highlight]:
-        made: dict[str, tuple[Claim, Highlight]] = {}
-        out = []
+        made: dict[str, tuple[Claim, tuple[Highlight, ...]]] = {}
+        out: list[Highlight] = []
+        mark_starts = self.styles.no_color
         for claim in claims:
             got = self._made.get(claim.id)
             if got is None or got[0] is not claim:
-                got = (claim, Highlight(claim.start, claim.end, self.styles(claim.stance, claim.type)))
+                style = self.styles(claim.stance, claim.type)
+                shown = (Highlight(claim.start, claim.end, style),)
+                if mark_starts:
+                    shown += (Highlight(claim.start, min(claim.end, claim.start + 1), style + Style(reverse=True)),)
+                got = (claim, shown)
             made[claim.id] = got
-            out.append(got[1])
+            out += got[1]
         self._made = made
         return out

@@ -25,8 +25,9 @@ from annotations.text.search import find_all
 from ... import keys
 from ...messages import SentencesReady, StoreChanged
 from ...widgets.article_list import ArticleList
-from ...widgets.claim_styles import ClaimHighlights, ClaimStyles
+from ...widgets.claim_styles import ClaimHighlights, ClaimStyles, stance_marks
 from ...widgets.claims_panel import ClaimsPanel
+from ...widgets.gutter_view import GutterLayer, GutterTextView
 from ...widgets.status_bar import StatusBar
 from ...widgets.text_view import ArticleTextView, Highlight
 
@@ -56,7 +57,8 @@ class ReaderScreen(Screen[None]):
             yield ArticleList(id="side")
             with Vertical(id="main"):
                 yield Static(id="title")
-                yield ArticleTextView(id="text")
+                # under NO_COLOR a gutter says which stances each line's claims take
+                yield (GutterTextView if self.app.no_color else ArticleTextView)(id="text")
             yield ClaimsPanel(self.app.schema, id="claims")
         yield StatusBar(id="status")
 
@@ -185,6 +187,10 @@ class ReaderScreen(Screen[None]):
             return
         view = self.query_one(ArticleTextView)
         view.set_highlights(self.highlights())
+        if isinstance(view, GutterTextView):
+            marks = stance_marks(self.app.schema)
+            view.set_layers([GutterLayer(marks[st.name], [(c.start, c.end) for c in self.session.claims
+                                                          if c.stance == st.name]) for st in self.app.schema.stances])
         view.set_selection(*self.session.selection, scroll=scroll)
         self.refresh_panels()
 
