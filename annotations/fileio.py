@@ -12,7 +12,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 from .errors import StoreError
 
@@ -173,13 +173,14 @@ def atomic_write(path: Path, data: str | bytes, mode: int = FILE_MODE) -> None:
     atomic_write_many([(Path(path), data)], mode)
 
 
-def atomic_stream(path: Path, write: Callable[[IO[str]], T], mode: int = FILE_MODE) -> T:
-    """Stream text (UTF-8, ``\\n`` line ends) through ``write(fh)`` into a temp file beside ``path``,
-    fsync, then replace ``path``: old or complete, never partial. Returns what ``write`` returned."""
+def atomic_stream(path: Path, write: Callable[[Any], T], mode: int = FILE_MODE, binary: bool = False) -> T:
+    """Stream text (UTF-8, ``\\n`` line ends; bytes if ``binary``) through ``write(fh)`` into a temp file
+    beside ``path``, fsync, then replace ``path``: old or complete, never partial. Returns what ``write``
+    returned."""
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             os.fchmod(fh.fileno(), mode)
             result = write(fh)
             fh.flush()

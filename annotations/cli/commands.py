@@ -83,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=None, help="file (or, for folder formats, folder) to write, atomically; default stdout")
     p.add_argument("--allow-stale", action="store_true",
                    help="export claims whose article changed since, as records of the text they were made on")
+    p.add_argument("--doccano-label", choices=("type", "type:stance"), default=None,
+                   help="doccano: label spans with the claim type (FACT, default) or type and stance (FACT:FAVOR)")
+    p.add_argument("--span-label", choices=("type", "type:stance"), default=None,
+                   help="docbin: label spans with the claim type (default) or type:stance")
+    p.add_argument("--misaligned", choices=("expand", "drop"), default=None,
+                   help="docbin: a span off spaCy's token boundaries is expanded to whole tokens (default) or "
+                        "dropped; either way the count is said")
+    p.add_argument("--lang", default=None, help="docbin: the spacy.blank language of the tokenizer (default en)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="hf: the seed of the train/validation/test split by article (default 0)")
+    p.add_argument("--config-out", type=Path, default=None,
+                   help="labelstudio: also write the matching labeling config (XML) to this file")
 
     p = sub.add_parser("import", help="bring annotations in from a JSONL file")
     _common(p)
@@ -173,6 +185,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from ..formats.export import run_export
 
+    args.schema_loaded = load_schema_for(args)  # its label sets: every record lists them all
     return run_export(open_store(args), args)
 
 

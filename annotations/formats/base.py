@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from ..errors import ExportError
 from ..models import Article, ArticleState, Claim, claim_order, span_problem
@@ -28,21 +29,55 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class ExportOptions:
+    """What ``claimtag export`` was asked for beyond the format (each used by the formats it names)."""
+
+    doccano_label: str = "type"  # doccano's label: "type" or "type:stance"
+    span_label: str = "type"  # docbin span labels: "type" or "type:stance"
+    misaligned: str = "expand"  # docbin, a span off spaCy's token boundaries: "expand" or "drop"
+    lang: str = "en"  # docbin: spacy.blank(lang)
+    seed: int = 0  # hf: the split of articles into train/validation/test
+    config_out: Path | None = None  # labelstudio: write the labeling config here
+
+
+@dataclass
+class ExportContext:
+    """One export: the store, the schema's label sets and claim vocabulary, the options, and what the
+    formats noticed on the way (``said``: counts printed on stderr at the end, never silent)."""
+
+    store: Store
+    label_sets: tuple[str, ...] = ()
+    schema: Any = None  # the Schema, when the command has one (labelstudio's config, brat's annotation.conf)
+    options: ExportOptions = field(default_factory=ExportOptions)
+    said: dict[str, int] = field(default_factory=dict)
+
+    def note(self, what: str, n: int = 1) -> None:
+        """Count something the user must hear about (overlapping spans doccano drops, spans moved to tokens)."""
+        if n:
+            self.said[what] = self.said.get(what, 0) + n
+
+
+@dataclass(frozen=True)
 class Format:
     """One interchange format: a module in this package that defines ``FORMAT = Format(...)``.
 
-    - ``build(unit, text, store)``: the records of one unit (export); None if the format is import-only;
+    - ``build(unit, text, ctx)``: the records of one unit (export); None if the format is import-only;
     - ``read(line)``: one parsed input record -> the import shape (``records.RawRecord`` keys), None for
       a record to skip; raises ``RefusedInput``; None if the format is export-only;
-    - ``write_folder(records, sink)``: for folder formats, writes the records as files through a
+    - ``write_folder(records, sink, ctx)``: for folder formats, writes the records as files through a
       ``sinks.FolderSink`` (export ``-o`` names the folder); None for JSONL formats;
+    - ``write_file(records, fh, ctx)``: for formats whose file is not JSONL (a JSON array, a DocBin),
+      writes them to the binary file ``fh`` (atomic: ``sinks``); returns how many;
+    - ``whole_file``: import reads the file as one JSON array of records, not as JSONL;
     - ``cannot_carry``: what the format loses, shown in ``--help``."""
 
     name: str
     help: str
-    build: Callable[[Unit, str, Store], list[Record]] | None = None
+    build: Callable[[Unit, str, ExportContext], list[Record]] | None = None
     read: Callable[[Record], Record | None] | None = None
-    write_folder: Callable[[Iterable[Record], Any], int] | None = None
+    write_folder: Callable[[Iterable[Record], Any, ExportContext], int] | None = None
+    write_file: Callable[[Iterable[Record], IO[bytes], ExportContext], int] | None = None
+    whole_file: bool = False
     aliases: tuple[str, ...] = ()
     cannot_carry: str = ""
 
@@ -93,11 +128,31 @@ def check_span(text: str, claim: Claim) -> None:
                           "its quote; nothing more is written (run claimtag check)")
 
 
-def unit_meta(u: Unit) -> Record:
-    """The ``meta`` of formats that keep claimtag's fields beside their own (spacy, doccano)."""
+def every_label(u: Unit, ctx: ExportContext) -> dict[str, list[str]]:
+    """The unit's article labels with every label set of the schema (a list, empty when unset), then any
+    other set the store holds: every record has the same keys (a dataset's features do not change from
+    file to file, so per-annotator exports concatenate)."""
+    labels = {name: list(u.state.labels.get(name, [])) for name in ctx.label_sets}
+    labels.update({k: list(v) for k, v in sorted(u.state.labels.items()) if k not in labels and v})
+    return labels
+
+
+SOURCE_KEY = "claimtag_source"  # in an exported article meta: the file the article came from
+
+
+def article_meta(u: Unit) -> Record:
+    """The article's meta as exported: never an empty object (Arrow cannot write an empty struct), with
+    ``claimtag_source`` (the file the article came from) first; import takes it back out."""
+    meta = dict(u.article.meta) if u.article else {}
+    meta.pop(SOURCE_KEY, None)
+    return {SOURCE_KEY: u.article.source if u.article else "", **meta}
+
+
+def unit_meta(u: Unit, ctx: ExportContext) -> Record:
+    """The ``meta`` of formats that keep claimtag's fields beside their own (prodigy, doccano)."""
     return {"doc_id": u.doc_id, "title": u.article.title if u.article else "", "annotator": u.annotator,
-            "status": u.state.status, "labels": u.state.labels, "text_sha256": u.sha, "stale": u.stale,
-            "article_meta": u.article.meta if u.article else {}}
+            "status": u.state.status, "labels": every_label(u, ctx), "text_sha256": u.sha, "stale": u.stale,
+            "article_meta": article_meta(u)}
 
 
 def from_meta(rec: Record, spans: list[Record]) -> Record:

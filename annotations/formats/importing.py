@@ -38,10 +38,10 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..errors import RefusedInput, StoreError
 from ..models import Claim, NewArticle, StateChange
@@ -49,6 +49,7 @@ from ..progress import progress_bar
 from ..schema import Schema
 from ..store import Store
 from ..text.display import escaped
+from .base import SOURCE_KEY
 from .records import DEFAULT_STANCE, Record, check_labels, make_claims, to_record
 
 # -- the command ------------------------------------------------------------------------------
@@ -61,15 +62,38 @@ class Outcome:
     skipped: int = 0
     defaulted_stance: int = 0
     refused: list[str] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)  # imported, with something to say (never silent)
 
 
-def read_lines(path: Path, fmt: str, annotator: str | None, schema: Schema | None, out: Outcome) -> list[Record]:
-    recs = []
+def _entries(path: Path, fmt: str, out: Outcome) -> Iterator[tuple[str, int, Any]]:
+    """(where, number, parsed JSON) of each input record: a line of JSONL, or an element of the JSON array
+    a ``whole_file`` format (Label Studio) reads. What does not parse is refused here, with its place."""
+    from . import registry
+
+    if registry.get(fmt).whole_file:
+        try:
+            raw = open(path, "rb").read().decode("utf-8").removeprefix("\ufeff")
+            data = json.loads(raw)
+        except UnicodeDecodeError:
+            out.refused.append(f"{path}: not UTF-8 text")
+            return
+        except json.JSONDecodeError as exc:
+            out.refused.append(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})")
+            return
+        except RecursionError:
+            out.refused.append(f"{path}: not valid JSON (nested too deeply)")
+            return
+        if not isinstance(data, list):
+            out.refused.append(f"{path}: not a JSON array of tasks (Label Studio's export is one)")
+            return
+        for no, item in enumerate(data, 1):
+            yield f"{path}: task {no}", no, item
+        return
     with open(path, "rb") as fh:
-        for no, raw in enumerate(fh, 1):
+        for no, raw_line in enumerate(fh, 1):
             where = f"{path}:{no}"
             try:
-                line = raw.decode("utf-8")
+                line = raw_line.decode("utf-8")
             except UnicodeDecodeError:
                 out.refused.append(f"{where}: not UTF-8 text")
                 continue
@@ -78,23 +102,33 @@ def read_lines(path: Path, fmt: str, annotator: str | None, schema: Schema | Non
             if not line.strip():
                 continue
             try:
-                rec = to_record(json.loads(line), fmt, no, annotator)
-                if rec is not None:
-                    check_labels(rec.labels, schema)
-                    rec.made, rec.defaulted = make_claims(rec, schema)
+                yield where, no, json.loads(line)
             except json.JSONDecodeError as exc:
                 out.refused.append(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})")
-                continue
             except RecursionError:
                 out.refused.append(f"{where}: not valid JSON (nested too deeply)")
-                continue
-            except RefusedInput as exc:
-                out.refused.append(f"{where}: {exc}")
-                continue
-            if rec is None:
-                out.skipped += 1
-            else:
-                recs.append(rec)
+
+
+def read_lines(path: Path, fmt: str, annotator: str | None, schema: Schema | None, out: Outcome) -> list[Record]:
+    recs = []
+    for where, no, parsed in _entries(path, fmt, out):
+        try:
+            rec = to_record(parsed, fmt, no, annotator)
+            if rec is not None:
+                check_labels(rec.labels, schema)
+                rec.made, rec.defaulted = make_claims(rec, schema)
+        except RecursionError:
+            out.refused.append(f"{where}: nested too deeply")
+            continue
+        except RefusedInput as exc:
+            out.refused.append(f"{where}: {exc}")
+            continue
+        if rec is None or rec.skip:
+            out.skipped += 1
+        if rec is not None:
+            recs.append(rec)
+            if rec.report:
+                out.reports.append(f"{where}: {rec.report}")
     return recs
 
 
@@ -139,7 +173,10 @@ def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outc
                 (ln.strip() for ln in r.text.split("\n") if ln.strip()), doc_id)[:200]
             if len(rounds) <= k:
                 rounds.append([])
-            rounds[k].append(NewArticle(doc_id, title, str(path), r.text, r.meta or {}))
+            meta = dict(r.meta or {})
+            source = meta.pop(SOURCE_KEY, None)  # export puts the article's source file there (base.article_meta)
+            rounds[k].append(NewArticle(doc_id, title, source if isinstance(source, str) and source else str(path),
+                                        r.text, meta))
     for batch in rounds:  # each round adds one more version of the articles that have it
         out.articles_added += sum(res.outcome == "added" for res in store.add_articles(batch, actor="import",
                                                                                        progress=progress))
@@ -176,7 +213,7 @@ def import_records(store: Store, recs: list[Record], path: Path, out: Outcome,
         claims += todo
         if r.status is not None or r.labels is not None:
             states.append(StateChange(r.doc_id, r.annotator, r.status, r.labels))
-        out.records += 1
+        out.records += not r.skip
         out.defaulted_stance += r.defaulted
     store.save_many(claims, states, keep_times=True, progress=progress)
     out.claims_saved += len(claims)
@@ -222,7 +259,7 @@ def run_import(store: Store, args: Namespace, schema: Schema | None = None, err:
         print(f"claimtag import: {escaped(str(exc))}; nothing of {escaped(str(path))} after that was saved",
               file=err)
         return 2
-    for line in out.refused:
+    for line in out.reports + out.refused:
         print(escaped(line), file=err)  # a refusal may quote what the file held
     note = f"; {out.defaulted_stance} span(s) had no stance: set to {DEFAULT_STANCE!r}" if out.defaulted_stance else ""
     skipped = f", {out.skipped} rejected/ignored skipped" if out.skipped else ""

@@ -2,7 +2,9 @@
 
 ``doc_id, title, text, text_sha256, meta, annotator, status, labels, stale,
 claims[{id, start, end, text, type, stance, target, note, created, updated}]``; an (article, annotator)
-pair is exported when the annotator has a state or claims for it.
+pair is exported when the annotator has a state or claims for it. ``labels`` has every label set of the
+schema (empty lists when unset) and ``meta`` always ``source``: the same features in every file, so
+Hugging Face ``datasets`` loads, concatenates and writes Parquet from any set of exports.
 
 The gold layer (``--annotator gold``) carries its provenance: each claim a ``provenance`` (how it got there,
 source annotators, reviewer, when, rationale), and the record ``decisions``: every decision of the text,
@@ -13,18 +15,17 @@ from __future__ import annotations
 
 from ..errors import RefusedInput
 from ..models import GOLD, Decision
-from ..store import Store
-from .base import Format, Record, Unit
+from .base import ExportContext, Format, Record, Unit, article_meta, every_label
 
 
-def build(u: Unit, text: str, store: Store) -> list[Record]:
+def build(u: Unit, text: str, ctx: ExportContext) -> list[Record]:
     claims = [{"id": c.id, "start": c.start, "end": c.end, "text": c.quote, "type": c.type, "stance": c.stance,
                "target": c.target, "note": c.note, "created": c.created, "updated": c.updated} for c in u.claims]
     record = {"doc_id": u.doc_id, "title": u.article.title if u.article else "", "text": text, "text_sha256": u.sha,
-              "meta": u.article.meta if u.article else {}, "annotator": u.annotator, "status": u.state.status,
-              "labels": u.state.labels, "stale": u.stale, "claims": claims}
+              "meta": article_meta(u), "annotator": u.annotator, "status": u.state.status,
+              "labels": every_label(u, ctx), "stale": u.stale, "claims": claims}
     if u.annotator == GOLD:
-        decisions = [d for d in store.decisions(u.doc_id) if d.text_sha256 == u.sha]
+        decisions = [d for d in ctx.store.decisions(u.doc_id) if d.text_sha256 == u.sha]
         by_claim = {cid: d for d in decisions for cid in d.claim_ids}
         for claim, c in zip(claims, u.claims):
             d = by_claim.get(c.id)

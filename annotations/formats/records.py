@@ -37,6 +37,8 @@ class Record:
     made: list[Claim] = field(default_factory=list)  # the claims, validated
     defaulted: int = 0  # spans that got the default stance
     absent: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claim id -> fields the record lacks
+    skip: bool = False  # a record whose annotations are not taken (Prodigy's reject / ignore): only its text
+    report: str = ""  # what the format noticed in this record (doccano: spans and meta.claims that differ)
 
     @cached_property
     def sha(self) -> str:
@@ -69,14 +71,16 @@ def to_record(rec: Any, fmt: str, line: int, annotator: str | None) -> Record | 
     """One parsed JSON line as a Record (None: a line to skip), or raise Refused."""
     if not isinstance(rec, dict):
         raise Refused("not a JSON object")
-    text = rec.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise Refused("no text (a non-empty string \"text\" is required)")
     from . import registry
 
     read = registry.get(fmt).read
     if read is None:
         raise Refused(f"the {fmt} format cannot be imported")
+    text = rec.get("text")
+    if not isinstance(text, str) and isinstance(rec.get("data"), dict):  # Label Studio: the task's data.text
+        text = rec["data"].get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise Refused("no text (a non-empty string \"text\" is required)")
     raw = read(rec)
     if raw is None:
         return None
@@ -103,7 +107,8 @@ def to_record(rec: Any, fmt: str, line: int, annotator: str | None) -> Record | 
     if labels is not None and labels_problem(labels):  # JSON has no tuples: lists of strings it is
         raise Refused("labels is not an object of lists of strings")
     if labels is not None:
-        labels = {ident(k, "label set"): [ident(v, f"label {k}") for v in vs] for k, vs in labels.items()}
+        # a set listed empty (exports list every set of the schema) is an unset one
+        labels = {ident(k, "label set"): [ident(v, f"label {k}") for v in vs] for k, vs in labels.items() if vs}
     if not isinstance(raw["stale"], bool):
         raise Refused("stale is not true/false")
     meta = raw["meta"]
@@ -114,7 +119,8 @@ def to_record(rec: Any, fmt: str, line: int, annotator: str | None) -> Record | 
     if not isinstance(raw["claims"], list):
         raise Refused("the spans are not a list")
     return Record(line, text, doc_id or f"imported-{sha256_text(text)[:12]}", title,
-                  meta, who, status, labels, raw["stale"], list(raw["claims"]))
+                  meta, who, status, labels, raw["stale"], list(raw["claims"]), skip=bool(raw.get("skip")),
+                  report=str(raw.get("report", "")))
 
 
 def check_labels(labels: dict[str, list[str]] | None, schema: Schema | None) -> None:

@@ -12,7 +12,7 @@ import pytest
 from annotations.cli import main
 from annotations.formats.base import select_units
 from annotations.formats.export import run_export
-from annotations.formats.spacy import hash32
+from annotations.formats.prodigy import hash32
 from annotations.models import Claim, NewArticle
 from annotations.store import Store
 from annotations.text.normalize import normalize_text
@@ -72,7 +72,8 @@ def test_native_one_record_per_article_and_annotator(store: Store):
     assert set(first) == {"doc_id", "title", "text", "text_sha256", "meta", "annotator", "status", "labels",
                           "stale", "claims"}
     assert first["status"] == "done" and first["labels"] == {"stance": ["against"], "frame": ["economic", "technology"]}
-    assert first["meta"] == {"file": SEEDS[0].name} and first["stale"] is False
+    assert first["meta"]["file"] == SEEDS[0].name and first["meta"]["claimtag_source"].endswith(SEEDS[0].name)
+    assert first["stale"] is False
     assert first["text_sha256"] == store.article(a).sha256 and first["title"].startswith("Russian media")
     assert [c["type"] for c in first["claims"]] == ["fact", "opinion", "prediction"]
     for rec in recs:
@@ -112,12 +113,13 @@ def test_claims_format_has_sentence_context(store: Store):
     assert dan["context_start"] == sents[0][0] and dan["context"] == text[sents[0][0]:sents[1][1]]
 
 
-def test_spacy_format(store: Store):
-    rc, recs = export(store, "spacy")
+def test_prodigy_format(store: Store):
+    rc, recs = export(store, "prodigy")
     assert rc == 0 and len(recs) == 4
     rec = recs[0]
-    assert set(rec) == {"text", "tokens", "spans", "meta", "_input_hash", "_task_hash", "answer"}
-    assert rec["answer"] == "accept"
+    assert set(rec) == {"text", "tokens", "spans", "meta", "_input_hash", "_task_hash", "_annotator_id",
+                        "_session_id", "answer"}
+    assert rec["answer"] == "accept" and rec["_annotator_id"] == rec["_session_id"] == "claimtag-ann"
     assert rec["meta"]["doc_id"] == SEEDS[0].stem and rec["meta"]["status"] == "done"
     assert rec["meta"]["labels"]["stance"] == ["against"] and rec["meta"]["stale"] is False
     assert [s["label"] for s in rec["spans"]] == ["FACT", "OPINION", "PREDICTION"]
@@ -134,7 +136,7 @@ def test_spacy_format(store: Store):
     # the same text for two annotators: one input hash, two task hashes
     assert recs[0]["_input_hash"] == recs[1]["_input_hash"] == hash32(recs[0]["text"])
     assert recs[0]["_task_hash"] != recs[1]["_task_hash"]
-    _, again = export(store, "spacy")
+    _, again = export(store, "spacy")  # the old name still works
     assert [r["_task_hash"] for r in again] == [r["_task_hash"] for r in recs]
 
 

@@ -17,7 +17,6 @@ from annotations.cli import build_parser
 from annotations.formats import registry
 from annotations.formats.base import Format, Unit
 from annotations.formats.export import run_export
-from annotations.store import Store
 
 
 def test_each_format_is_one_module_found_by_the_registry():
@@ -50,10 +49,10 @@ def test_opening_the_app_imports_no_format():
 def folder_format(monkeypatch):
     """A folder format declared as a module would declare it: one .txt per record."""
 
-    def build(u: Unit, text: str, store: Store) -> list[dict]:
+    def build(u: Unit, text: str, ctx) -> list[dict]:
         return [{"id": u.doc_id, "text": text, "n": len(u.claims)}]
 
-    def write_folder(recs, sink) -> int:
+    def write_folder(recs, sink, ctx) -> int:
         n = 0
         for rec in recs:
             sink.write(f"{rec['id']}.txt", rec["text"])
@@ -96,7 +95,7 @@ def test_a_failing_folder_export_leaves_the_old_folder(seeded_store, folder_form
     assert run_export(seeded_store, args, err=io.StringIO()) == 0
     before = sorted(p.name for p in out.iterdir())
 
-    def broken(recs, sink):
+    def broken(recs, sink, ctx):
         sink.write("partial.txt", "x")
         raise OSError(28, "No space left on device")
 

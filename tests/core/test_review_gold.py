@@ -260,7 +260,7 @@ def test_export_gold_native_carries_provenance_and_negatives(two, schema):
     out = run(two, "export", "--format", "native", "--annotator", "gold")
     assert out.returncode == 0, out.stderr
     (rec,) = [json.loads(line) for line in out.stdout.splitlines()]
-    assert rec["annotator"] == "gold" and rec["status"] == "done" and rec["labels"] == {"frame": ["economic"]}
+    assert rec["annotator"] == "gold" and rec["status"] == "done" and rec["labels"] == {"frame": ["economic"], "stance": []}
     provenance = {c["text"]: c["provenance"] for c in rec["claims"]}
     assert provenance[TEXT[0:34]]["how"] == "unanimous" and provenance[TEXT[0:34]]["sources"] == ["alice", "bob"]
     picked = provenance[TEXT[35:60]]
