@@ -98,7 +98,7 @@ def test_export_import_export_is_lossless(docs):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         original = build(tmp / "a", docs)
-        for fmt in ("native", "prodigy", "doccano"):
+        for fmt in ("native", "prodigy", "doccano", "labelstudio"):
             first_path = tmp / f"{fmt}-1.jsonl"
             first = export(original, fmt, first_path)
             fresh = Store(tmp / f"b-{fmt}")
