@@ -48,8 +48,9 @@ class ClaimtagApp(App[int]):
 
     def __init__(self, store: Store, schema: Schema, annotator: str,
                  startup_messages: list[tuple[str, str]] | None = None, role: str = "annotator",
-                 blind: bool = False):
+                 blind: bool = False, compare: tuple[str, str] | None = None):
         super().__init__()
+        self.compare = compare  # two article ids: open side by side (claimtag compare A B)
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
         self.startup_messages = startup_messages or []  # (text, severity): e.g. what adding PATHs said
@@ -90,6 +91,10 @@ class ClaimtagApp(App[int]):
         for text, severity in self.startup_messages[-8:]:
             self.notify(display_safe(text), severity=severity, timeout=12, markup=False)  # type: ignore[arg-type]
         self.watcher.subscribe(self.store_signature)
+        if self.compare is not None:
+            from .screens.compare.screen import CompareScreen
+
+            self.push_screen(CompareScreen(*self.compare))
         if not self.is_headless:  # the terminal went away (an SSH link dropped): save and exit as on q
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
@@ -181,10 +186,12 @@ class ClaimtagApp(App[int]):
 
 
 def create_app(store: Store, schema: Schema, annotator: str, role: str = "annotator",
-               startup_messages: list[tuple[str, str]] | None = None, blind: bool = False) -> ClaimtagApp:
+               startup_messages: list[tuple[str, str]] | None = None, blind: bool = False,
+               compare: tuple[str, str] | None = None) -> ClaimtagApp:
     """An app for one person on one store: ``role`` decides which screens they get (``reviewer``: the
     review list and reader over every annotator's layer; ``annotator``: their own layer only)."""
-    return ClaimtagApp(store, schema, annotator, startup_messages=startup_messages, role=role, blind=blind)
+    return ClaimtagApp(store, schema, annotator, startup_messages=startup_messages, role=role, blind=blind,
+                       compare=compare)
 
 
 def paste_line(text: str) -> str:

@@ -63,8 +63,17 @@ def run_app(args: argparse.Namespace) -> int:
     from .app import create_app
 
     role = "reviewer" if args.review else "annotator"
+    from annotations.text.display import escaped
+
+    compare = tuple(args.compare) if args.compare else None
+    for article_id in compare or ():
+        if store.article(article_id) is None:
+            print(f"claimtag compare: no article {escaped(article_id)!r} in the store {store.root} "
+                  "(claimtag stats lists them)", file=sys.stderr)
+            return 2
     app = create_app(store, schema, args.annotator, role=role, blind=args.blind or schema.review.blind,
-                     startup_messages=[(line, "warning" if status else "information") for line in said.lines])
+                     startup_messages=[(line, "warning" if status else "information") for line in said.lines],
+                     compare=compare)
     app.run()
     return app.return_code or 0
 

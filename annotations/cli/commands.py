@@ -120,17 +120,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def app_verbs(argv: list[str]) -> list[str]:
+    """``claimtag [OPTIONS] review ...`` is ``claimtag --review ...``; ``claimtag [OPTIONS] compare A B`` is
+    ``claimtag --compare A B``: the verb is the first word that is not an option or an option's value."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in ("--annotator", "--store", "--schema") else 1
+    if i < len(argv) and argv[i] in ("review", "compare"):
+        return [*argv[:i], f"--{argv[i]}", *argv[i + 1:]]
+    return argv
+
+
 def build_app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="claimtag",
         description="Open the annotator (claimtag review: the reviewer) on the store (PATHs are added first). "
-                    f"Subcommands: review, serve, {', '.join(SUBCOMMANDS)} (claimtag COMMAND --help).")
+                    f"Subcommands: review, compare, serve, {', '.join(SUBCOMMANDS)} (claimtag COMMAND --help).")
     _common(p)
     p.add_argument("--annotator", default=None, help="your name in the store (default: login name)")
     p.add_argument("--review", action="store_true",
                    help="open as a reviewer: every annotator's work, agreement, the gold layer (same as claimtag review)")
     p.add_argument("--blind", action="store_true",
                    help="blind review: annotators shown as A, B, C..., shuffled per article, names never shown")
+    p.add_argument("--compare", nargs=2, metavar=("A", "B"), default=None,
+                   help="open two articles side by side, passages aligned (same as claimtag compare A B)")
     p.add_argument("paths", nargs="*", type=Path, help="articles or folders to add before opening")
     return p
 
@@ -232,7 +245,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 GLOBAL_OPTIONS = ("--store", "--schema")  # every command takes them: before or after its name
-COMMAND_NAMES = (*SUBCOMMANDS, "review", "serve")
+COMMAND_NAMES = (*SUBCOMMANDS, "review", "compare", "serve")
 
 
 def hoist_global_options(argv: Sequence[str]) -> list[str]:
@@ -267,8 +280,7 @@ def main(argv: Sequence[str] | None = None,
                 check_annotator(args.annotator)
             status = COMMANDS[args.command](args)
             return max(status, report_skipped())
-        if argv and argv[0] == "review":  # `claimtag review ...` is `claimtag --review ...`
-            argv = ["--review", *argv[1:]]
+        argv = app_verbs(list(argv or []))
         args = build_app_parser().parse_args(argv)
         args.annotator = check_annotator(args.annotator or default_annotator())
         if open_app is None:

@@ -44,6 +44,8 @@ SCOPES: dict[str, str] = {
     "labels": "the article-labels dialog",
     "review_list": "the review list (claimtag review)",
     "review": "the review reader",
+    "compare": "the compare view (two articles side by side)",
+    "pick": "the list of similar articles",
     "prompt": "the search and note prompts",
     "help": "help",
 }
@@ -89,6 +91,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("reader.done", "d", "mark the article done, open the next one"),
     _a("reader.undo", "u", "undo"),
     _a("reader.redo", "ctrl+r", "redo"),
+    _a("reader.compare", "b", "compare with a similar article, side by side (a list, most similar first)",
+       yields=True),
     _a("reader.search", "slash", "search the text"),
     _a("reader.help", "question_mark", "help"),
     _a("reader.back", "escape", "back to the article list"),
@@ -126,6 +130,18 @@ ACTIONS: tuple[Action, ...] = (
     _a("review.help", "question_mark", "help"),
     _a("review.back", "escape", "back to the review list"),
     _a("review.quit", "q", "quit"),
+    # the compare view (issue 13)
+    _a("compare.next_sentence", "j,down", "next sentence of the focused side; the other side shows its counterpart"),
+    _a("compare.prev_sentence", "k,up", "previous sentence of the focused side"),
+    _a("compare.switch_side", "tab,shift+tab", "focus the other article"),
+    _a("compare.help", "question_mark", "help"),
+    _a("compare.back", "escape", "back to the reader (or the list)"),
+    _a("compare.quit", "q", "quit"),
+    # the list of similar articles (the reader's compare key)
+    _a("pick.cursor_down", "j,down", "next article"),
+    _a("pick.cursor_up", "k,up", "previous article"),
+    _a("pick.choose", "enter", "compare with this article"),
+    _a("pick.cancel", "escape,q", "close the list"),
     # the claims panel, when it has focus
     _a("claims.next_claim", "j,down", "next claim"),
     _a("claims.prev_claim", "k,up", "previous claim"),

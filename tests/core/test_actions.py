@@ -23,6 +23,8 @@ def test_readme_key_table_is_the_action_table():
 
 def test_every_action_has_a_handler_in_its_scope():
     from tui.app import ClaimtagApp
+    from tui.screens.compare.picker import SimilarPicker
+    from tui.screens.compare.screen import CompareScreen
     from tui.screens.help.screen import HelpScreen
     from tui.screens.labels.screen import LabelsScreen
     from tui.screens.list.screen import ArticleListScreen
@@ -33,7 +35,7 @@ def test_every_action_has_a_handler_in_its_scope():
 
     handlers = {"app": ClaimtagApp, "list": ArticleListScreen, "reader": ReaderScreen, "claims": ReaderScreen,
                 "labels": LabelsScreen, "prompt": LinePrompt, "help": HelpScreen, "review": ReviewScreen,
-                "review_list": ReviewListScreen}
+                "review_list": ReviewListScreen, "compare": CompareScreen, "pick": SimilarPicker}
     assert set(handlers) == set(SCOPES)
     for action in ACTIONS:
         assert callable(getattr(handlers[action.scope], f"action_{action.name}", None)), action.id

@@ -84,3 +84,16 @@ def test_review_reader(review_app, snap_compare, size):
         pilot.app.screen.query_one("StatusBar").say("")  # the save time would change every run
 
     assert snap_compare(review_app, terminal_size=size, run_before=review_conflict)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_compare(annotated_app, snap_compare, size):
+    """000 beside 001 (stacked at 80 columns), 000's HSBC sentence aligned to 001's, differing words marked."""
+    annotated_app.compare = ("000_ecb1173961431c24", OBSERVERS)
+
+    async def to_hsbc(pilot):
+        await pilot.pause()
+        await pilot.press(*"jjjjj")
+        await pilot.pause()
+
+    assert snap_compare(annotated_app, terminal_size=size, run_before=to_hsbc)

@@ -399,6 +399,23 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen("reader"))
 
+    def action_compare(self) -> None:
+        from annotations.compare.similar import most_similar
+
+        from ..compare.picker import SimilarPicker
+        from ..compare.screen import CompareScreen
+
+        similar = most_similar(self.app.store, self.article_id)
+        if not similar:
+            self.say("no other article to compare with")
+            return
+
+        def chosen(other: str | None) -> None:
+            if other is not None:
+                self.app.push_screen(CompareScreen(self.article_id, other))
+
+        self.app.push_screen(SimilarPicker(self.session.article.title, similar), chosen)
+
     # -- search -------------------------------------------------------------------------------------
 
     def action_search(self) -> None:

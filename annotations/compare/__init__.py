@@ -1,0 +1,1 @@
+"""Comparing articles that tell the same story (issue 13): sentence alignment, word differences, similar articles."""

@@ -1,0 +1,86 @@
+"""Two articles side by side (``claimtag compare A B``; the reader's compare key): a cursor sentence on
+each side, the focused side's sentence aligned to its counterpart on the other (``align.Aligner``), the
+words that differ inside the pair, and each side's claims (the annotator's own, as in the reader).
+Plain state the compare screen draws; tests drive it without a UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Article, Claim
+from ..store import Store
+from .align import Aligner, Candidate, word_differences
+
+BACKGROUND_ARTICLES = 30  # other articles whose sentences weigh the IDF (what the corpus says everywhere)
+
+
+@dataclass(frozen=True)
+class Side:
+    article: Article
+    text: str
+    sentences: list[tuple[int, int]]
+    claims: list[Claim]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """What the screen shows for the focused sentence."""
+
+    focus: int  # 0: A, 1: B
+    here: int  # the focused side's sentence
+    there: Candidate | None  # its counterpart on the other side (None: it has none)
+    best: Candidate | None  # the other side's best candidate, counterpart or not
+    differ: tuple[list[tuple[int, int]], list[tuple[int, int]]]  # differing words, text offsets, A then B
+
+
+class CompareSession:
+    def __init__(self, store: Store, annotator: str, a_id: str, b_id: str):
+        self.store, self.annotator = store, annotator
+        self.sides = (self._side(a_id), self._side(b_id))
+        others = [a for a in store.articles() if a.id not in (a_id, b_id)][:BACKGROUND_ARTICLES]
+        background = []
+        for art in others:
+            text = store.text(art.sha256)
+            background += [text[s:e] for s, e in store.sentences(art.sha256, text)]
+        self.aligner = Aligner(self._sentence_texts(self.sides[0]), self._sentence_texts(self.sides[1]), background)
+        self.focus = 0
+        self.cursor = [0, 0]
+
+    def _side(self, article_id: str) -> Side:
+        article = self.store.article(article_id)
+        if article is None:
+            raise KeyError(f"no article {article_id!r} in the store")
+        text = self.store.text(article.sha256)
+        claims = [c for c in self.store.claims(article_id, self.annotator) if c.text_sha256 == article.sha256]
+        return Side(article, text, self.store.sentences(article.sha256, text) or [(0, len(text))], claims)
+
+    @staticmethod
+    def _sentence_texts(side: Side) -> list[str]:
+        return [side.text[s:e] for s, e in side.sentences]
+
+    def pairing(self) -> Pairing:
+        here = self.cursor[self.focus]
+        there = self.aligner.counterpart(self.focus, here)
+        best = next(iter(self.aligner.candidates(self.focus, here, 1)), None)
+        differ: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+        if there is not None:
+            self.cursor[1 - self.focus] = there.index
+            a_i, b_i = (here, there.index) if self.focus == 0 else (there.index, here)
+            (a0, a1), (b0, b1) = self.sides[0].sentences[a_i], self.sides[1].sentences[b_i]
+            da, db = word_differences(self.sides[0].text[a0:a1], self.sides[1].text[b0:b1])
+            differ = ([(a0 + s, a0 + e) for s, e in da], [(b0 + s, b0 + e) for s, e in db])
+        return Pairing(self.focus, here, there, best, differ)
+
+    def move(self, delta: int) -> Pairing:
+        """The focused side's cursor to the next (previous) sentence; the other side follows to its counterpart."""
+        n = len(self.sides[self.focus].sentences)
+        self.cursor[self.focus] = max(0, min(n - 1, self.cursor[self.focus] + delta))
+        return self.pairing()
+
+    def switch(self) -> Pairing:
+        """Focus the other side (its cursor stays where the pairing put it)."""
+        self.focus = 1 - self.focus
+        return self.pairing()
+
+    def selection(self, side: int) -> tuple[int, int]:
+        return self.sides[side].sentences[self.cursor[side]]

@@ -1,0 +1,44 @@
+"""Issue 13: the alignment engine, measured on hand-paired sentences of seed articles 000 and 001."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from annotations.compare.align import Aligner, word_differences
+from annotations.compare.pairing import quality
+from annotations.compare.similar import most_similar
+from annotations.corpus import add_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_hand_paired_sentences_are_found_and_unmatched_ones_stay_unmatched(store):
+    add_paths(store, [ROOT / "seeds"], out=io.StringIO(), err=io.StringIO())
+    q = quality(store, ROOT / "tests" / "data" / "pairs_000_001.json")
+    # measured: 14/15 and 13/15 top candidates (the two misses are paraphrases with few shared words,
+    # see the issue 13 note); 1 of 18 sentences without a counterpart given one
+    assert q.top_a >= 14 and q.top_b >= 13 and q.same == 15
+    assert q.false_matches <= q.unmatched // 10
+
+
+def test_alignment_ignores_order_and_scores_shared_specifics():
+    a = ["Sensor Tower counted 910 million downloads of ChatGPT.", "The weather was fine."]
+    b = ["Nobody expected rain.", "ChatGPT was downloaded 910 million times, Sensor Tower says."]
+    al = Aligner(a, b)
+    assert al.counterpart(0, 0).index == 1 and al.counterpart(1, 1).index == 0
+    assert al.counterpart(0, 1) is None  # a weak best match is not a counterpart
+
+
+def test_word_differences_mark_what_one_side_adds():
+    a = "HSBC and Standard Chartered have started internal testing."
+    b = "HSBC and Standard Chartered in the UK have started internal testing."
+    only_a, only_b = word_differences(a, b)
+    assert only_a == [] and [b[s:e] for s, e in only_b] == ["in", "the", "UK"]
+
+
+def test_the_most_similar_article_to_000_is_001(store):
+    add_paths(store, [ROOT / "seeds"], out=io.StringIO(), err=io.StringIO())
+    ranked = most_similar(store, "000_ecb1173961431c24")
+    assert ranked[0].article.id == "001_7a089fa4fc1eff1a" and len(ranked) == 4
+    assert most_similar(store, "no-such-article") == []

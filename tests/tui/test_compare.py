@@ -1,0 +1,59 @@
+"""Issue 13: two articles side by side, passages aligned whatever their order (Pilot: keys pressed, the
+screen and the session asserted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.test_app_reader import FIRST, OBSERVERS, open_reader
+from tui.app import ClaimtagApp
+from tui.screens.compare.screen import CompareScreen
+from tui.testing import screen_text
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_reader_key_lists_similar_articles_and_opens_them_side_by_side(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_reader(app, pilot, FIRST)
+        await pilot.press("b")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "most similar first" in text
+        first_listed = text.split("most similar first")[1]
+        assert first_listed.index(OBSERVERS) < min(first_listed.index(a) for a in ("002_", "003_", "004_"))
+        await pilot.press("enter")  # the most similar: 001, the same WSJ story
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        session = app.screen.session
+        await pilot.press(*"jjjjj")  # 000's sentence 6: HSBC and Standard Chartered
+        await pilot.pause()
+        assert session.cursor == [5, 2]  # 001's sentence 3 tells the same
+        text = screen_text(app)
+        assert "A 6 ↔ B 3" in text and "words differ (marked)" in text
+        b_text = session.sides[1].text
+        marked = {b_text[s:e] for s, e in session.pairing().differ[1]}
+        assert {"UK", "Chinese", "company"} <= marked  # what 001 adds to the same fact ("a Chinese company")
+        await pilot.press("k", "k", "k", "k", "k")  # sentence 1 of 000: no counterpart, said so
+        await pilot.pause()
+        assert "A 1: no counterpart in B" in screen_text(app)
+        await pilot.press("tab", "j")  # now B moves and A follows
+        await pilot.pause()
+        assert session.focus == 1 and "B 2 ↔ A 5" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_compare_works_from_the_keyboard_at_80x24_stacked(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice", compare=(FIRST, OBSERVERS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen) and app.screen.has_class("-narrow")
+        await pilot.press(*"jjjjjj")
+        await pilot.pause()
+        assert "A 7 ↔ B 4" in screen_text(app)  # Saudi Aramco
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -1,0 +1,105 @@
+"""The compare view: two articles side by side (stacked under 120 columns), each with the annotator's claims
+as in the reader. `j`/`k` walk the focused side's sentences; the other side scrolls to the counterpart
+(``annotations/compare``) and selects it; the words that differ inside the pair are marked on both sides
+(the framing difference). A sentence with no counterpart says so, with the best candidate's score, and
+the other side is left where it was. Tab focuses the other side."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from annotations.compare.session import CompareSession, Pairing
+from annotations.text.display import counted, display_safe
+
+from ... import keys
+from ...widgets.claim_styles import ClaimHighlights, ClaimStyles
+from ...widgets.status_bar import StatusBar
+from ...widgets.text_view import ArticleTextView
+
+SIDE_NAMES = ("A", "B")
+
+
+class CompareScreen(Screen[None]):
+    CSS_PATH = "compare.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self, a_id: str, b_id: str):
+        super().__init__()
+        app = self.app
+        self.session = CompareSession(app.store, app.annotator, a_id, b_id)
+        self.styles_of = [ClaimHighlights(ClaimStyles(app.schema, app.no_color)) for _ in range(2)]
+        wide = app.size.width >= self.HORIZONTAL_BREAKPOINTS[1][0]
+        self.set_class(not wide, "-narrow")
+        self.set_class(wide, "-wide")
+        keys.bind_scope(self, app.schema.keys, "compare")
+
+    def compose(self) -> ComposeResult:
+        with Container(id="sides"):
+            for k in range(2):
+                with Vertical(classes="side", id=f"side-{k}"):
+                    yield Static(classes="title", id=f"title-{k}")
+                    yield ArticleTextView(id=f"text-{k}")
+        yield StatusBar(id="status")
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).hints = "j/k move · Tab other side · Esc back"
+        for k, side in enumerate(self.session.sides):
+            view = self.view(k)
+            view.set_document(side.text, self.styles_of[k](side.claims), self.session.selection(k))
+        self.show(self.session.pairing())
+        self.view(0).focus()
+
+    def view(self, side: int) -> ArticleTextView:
+        return self.query_one(f"#text-{side}", ArticleTextView)
+
+    def show(self, p: Pairing) -> None:
+        s = self.session
+        for k, side in enumerate(s.sides):
+            title = Text(no_wrap=True, overflow="ellipsis")
+            title.append(f"{'▶' if k == p.focus else ' '} {SIDE_NAMES[k]} ", style="bold reverse" if k == p.focus else "bold")
+            title.append(f" {display_safe(side.article.id)} · {counted(len(side.claims), 'claim', 'claims')} · ", style="dim")
+            title.append(display_safe(side.article.title), style="bold")
+            self.query_one(f"#title-{k}", Static).update(title)
+            self.view(k).set_matches(p.differ[k])
+        self.view(p.focus).set_selection(*s.selection(p.focus))
+        other = 1 - p.focus
+        if p.there is not None:
+            self.view(other).set_selection(*s.selection(other))
+            n_a, n_b = (len(d) for d in p.differ)
+            self.say(f"{SIDE_NAMES[p.focus]} {p.here + 1} ↔ {SIDE_NAMES[other]} {p.there.index + 1} "
+                     f"(score {p.there.score:.2f}) · {n_a} / {n_b} words differ (marked)")
+        else:
+            best = f"; best candidate {SIDE_NAMES[other]} {p.best.index + 1}, score {p.best.score:.2f}" if p.best else ""
+            self.say(f"{SIDE_NAMES[p.focus]} {p.here + 1}: no counterpart in {SIDE_NAMES[other]}{best}")
+
+    def say(self, message: str) -> None:
+        self.query_one(StatusBar).say(message)
+
+    def action_next_sentence(self) -> None:
+        self.show(self.session.move(1))
+
+    def action_prev_sentence(self) -> None:
+        self.show(self.session.move(-1))
+
+    def action_switch_side(self) -> None:
+        p = self.session.switch()
+        self.view(p.focus).focus()
+        self.show(p)
+
+    def action_help(self) -> None:
+        from ..help.screen import HelpScreen
+
+        self.app.push_screen(HelpScreen("compare"))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit(0)
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
