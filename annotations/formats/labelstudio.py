@@ -16,10 +16,10 @@ of such a project has the same shape; its ``completed_by`` numbers are not names
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable
 from typing import IO, Any
-from xml.sax.saxutils import quoteattr
 
 from ..errors import RefusedInput
 from ..fileio import atomic_write
@@ -66,6 +66,11 @@ def write_file(recs: Iterable[Record], fh: IO[bytes], ctx: ExportContext) -> int
     if ctx.options.config_out is not None:
         atomic_write(ctx.options.config_out, labeling_config(ctx))
     return n
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value, quoted (html.escape: xml.sax.saxutils would import urllib at every CLI start)."""
+    return f'"{html.escape(value, quote=True)}"'
 
 
 def labeling_config(ctx: ExportContext) -> str:

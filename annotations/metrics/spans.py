@@ -20,13 +20,15 @@ Candidate = tuple[int, int, bool, int, int]  # (-overlap, start distance, other 
 def candidates(a: Sequence[Claim], b: Sequence[Claim]) -> list[Candidate]:
     """Every overlapping pair of ``a`` and ``b``, best first (the order the matching takes them in)."""
     out = []
+    others = sorted((y.start, y.end, y.target, j) for j, y in enumerate(b))  # by start: stop at the first past x
     for i, x in enumerate(a):
         xs, xe, xt = x.start, x.end, x.target
-        for j, y in enumerate(b):
-            ys, ye = y.start, y.end
+        for ys, ye, yt, j in others:
+            if ys >= xe:
+                break
             o = (xe if xe < ye else ye) - (xs if xs > ys else ys)
             if o > 0:
-                out.append((-o, xs - ys if xs > ys else ys - xs, xt != y.target, i, j))
+                out.append((-o, xs - ys if xs > ys else ys - xs, xt != yt, i, j))
     out.sort()
     return out
 

@@ -90,8 +90,8 @@ class Piece:
     length: int
     given: int = 0  # units the coders gave (before a coder's overlapping units of one category merge)
     observed: dict[str, float] = field(default_factory=dict)
-    units: dict[str, Counter[int]] = field(default_factory=dict)
-    gaps: dict[str, Counter[int]] = field(default_factory=dict)
+    units: dict[str, list[int]] = field(default_factory=dict)  # lengths (lists: counted once, when joined)
+    gaps: dict[str, list[int]] = field(default_factory=dict)
     ends: dict[str, dict[str, tuple[int, int] | None]] = field(default_factory=dict)
 
 
@@ -103,19 +103,20 @@ def piece(coders: Mapping[str, Sequence[Unit]], begin: int, length: int) -> Piec
         segs = {n: _segments([(s, e) for s, e, c in coders[n] if c == cat], begin, begin + length) for n in names}
         # the distance is symmetric: each unordered pair of coders counted once, twice
         out.observed[cat] = 2 * sum(_overlapping_sum(segs[i], segs[j]) for i, j in combinations(names, 2))
-        units: Counter[int] = Counter()
-        gaps: Counter[int] = Counter()
+        units: list[int] = []
+        gaps: list[int] = []
         out.units[cat], out.gaps[cat] = units, gaps
         ends = out.ends[cat] = {}
         for n in names:
             ss = segs[n]
-            units.update(e - s for s, e, u in ss if u)
-            if not any(u for _, _, u in ss):
+            lengths = [e - s for s, e, u in ss if u]
+            if not lengths:
                 ends[n] = None
                 continue
+            units += lengths
             lead = ss[0][1] - ss[0][0] if not ss[0][2] else 0
             trail = ss[-1][1] - ss[-1][0] if not ss[-1][2] else 0
-            gaps.update(e - s for s, e, u in ss[1:-1] if not u)
+            gaps += [e - s for s, e, u in ss[1:-1] if not u]
             ends[n] = (lead, trail)
     return out
 
@@ -135,12 +136,8 @@ def joined_alpha(pieces: Sequence[Piece], names: Sequence[str]) -> UnitizedAlpha
     sum_o = sum_e = 0.0
     for cat in sorted({cat for p in pieces for cat in p.ends}):
         observed = sum(p.observed.get(cat, 0.0) for p in pieces)
-        units: Counter[int] = Counter()
-        gaps: Counter[int] = Counter()
-        for p in pieces:
-            if cat in p.units:
-                units.update(p.units[cat])
-                gaps.update(p.gaps[cat])
+        units = Counter(ln for p in pieces if cat in p.units for ln in p.units[cat])
+        gaps = Counter(ln for p in pieces if cat in p.gaps for ln in p.gaps[cat])
         for n in names:  # a coder's gaps at the ends of a piece join the next piece's
             carry = 0
             for p in pieces:
