@@ -180,6 +180,38 @@ class Decision:
 
 _DECISION_FIELDS = tuple(Decision.__dataclass_fields__)
 
+RELATIONS = ("same", "related", "contradicts")  # how a claim in one article stands to one in another
+
+
+@dataclass(frozen=True)
+class Link:
+    """An annotator's link between a claim of one article and a claim of another (the compare view):
+    ``relation`` is one of ``RELATIONS``. Stored in the bucket of ``article_id`` (the first claim's)."""
+
+    id: str
+    article_id: str
+    claim_id: str
+    other_article_id: str
+    other_claim_id: str
+    relation: str
+    annotator: str
+    created: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _LINK_FIELDS}
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> Link:
+        _valid(cls, rec)
+        return cls(**{k: v for k, v in rec.items() if k in _LINK_FIELDS})
+
+    def touches(self, article_id: str, claim_id: str) -> bool:
+        return (self.article_id, self.claim_id) == (article_id, claim_id) or \
+            (self.other_article_id, self.other_claim_id) == (article_id, claim_id)
+
+
+_LINK_FIELDS = tuple(Link.__dataclass_fields__)
+
 
 @dataclass(frozen=True)
 class StateChange:
@@ -238,6 +270,9 @@ _SHAPES: dict[str, dict[str, tuple[Any, str]]] = {  # class -> field -> (test, w
                  "sources": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of strings"),
                  "claim_ids": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
                                "a list of strings")},
+    "Link": {**{f: (_text, "a string") for f in ("id", "article_id", "claim_id", "other_article_id", "other_claim_id",
+                                                  "annotator", "created")},
+             "relation": (lambda v: v in RELATIONS, f"one of {', '.join(RELATIONS)}")},
 }
 
 
@@ -275,7 +310,7 @@ _COMPILED = {
     cls.__name__: tuple((name, test, what, cls.__dataclass_fields__[name].default is MISSING
                          and cls.__dataclass_fields__[name].default_factory is MISSING)
                         for name, (test, what) in _SHAPES[cls.__name__].items())
-    for cls in (Article, Claim, ArticleState, Decision)
+    for cls in (Article, Claim, ArticleState, Decision, Link)
 }
 _FAST = {  # class -> (str/count fields, their types, count fields, the other fields as in _COMPILED)
     key: (tuple(n for n, t, _, _ in rows if t in (_text, _count)),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import Article, Claim
+from ..errors import EditRefused
+from ..models import Article, Claim, Link
 from ..store import Store
 from .align import Aligner, Candidate, word_differences
 
@@ -45,6 +46,7 @@ class CompareSession:
         self.aligner = Aligner(self._sentence_texts(self.sides[0]), self._sentence_texts(self.sides[1]), background)
         self.focus = 0
         self.cursor = [0, 0]
+        self.made: list[Link] = []  # links made in this view, for undo
 
     def _side(self, article_id: str) -> Side:
         article = self.store.article(article_id)
@@ -84,3 +86,48 @@ class CompareSession:
 
     def selection(self, side: int) -> tuple[int, int]:
         return self.sides[side].sentences[self.cursor[side]]
+
+    def claim_at(self, side: int) -> Claim | None:
+        """The first of the annotator's claims overlapping the side's selected sentence."""
+        start, end = self.selection(side)
+        return next((c for c in self.sides[side].claims if c.start < end and start < c.end), None)
+
+    def link(self, relation: str) -> Link:
+        """Link the claims of the two selected sentences (the focused side's first); raises ``EditRefused``
+        when a side has no claim there or they are linked already."""
+        mine, theirs = self.claim_at(self.focus), self.claim_at(1 - self.focus)
+        for side, c in ((self.focus, mine), (1 - self.focus, theirs)):
+            if c is None:
+                raise EditRefused(f"no claim of yours in the selected sentence of {'AB'[side]}: tag it in the reader")
+        assert mine is not None and theirs is not None
+        if any(x.touches(mine.article_id, mine.id) and x.touches(theirs.article_id, theirs.id)
+               for x in self.store.all_links(self.annotator)):
+            raise EditRefused("these two claims are linked already")
+        link = self.store.save_link(Link(Store.new_claim_id(), mine.article_id, mine.id, theirs.article_id, theirs.id,
+                                         relation, self.annotator))
+        self.made.append(link)
+        return link
+
+    def undo_link(self) -> Link | None:
+        """Remove the last link made in this view (None: nothing to undo)."""
+        while self.made:
+            link = self.made.pop()
+            if self.store.delete_link(link):
+                return link
+        return None
+
+    def links_here(self) -> int:
+        """How many links the claims of the two selected sentences have (to any article)."""
+        ids = {c.id for c in (self.claim_at(0), self.claim_at(1)) if c is not None}
+        return sum(1 for x in self.store.all_links(self.annotator) if x.claim_id in ids or x.other_claim_id in ids)
+
+
+def linked_articles(store: Store, article_id: str, annotator: str) -> dict[str, int]:
+    """Claim id -> how many other articles the annotator linked it to (the reader's "also in N other articles")."""
+    out: dict[str, set[str]] = {}
+    for link in store.all_links(annotator):
+        if link.article_id == article_id:
+            out.setdefault(link.claim_id, set()).add(link.other_article_id)
+        if link.other_article_id == article_id:
+            out.setdefault(link.other_claim_id, set()).add(link.article_id)
+    return {cid: len(others) for cid, others in out.items()}

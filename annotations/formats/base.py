@@ -51,6 +51,17 @@ class ExportContext:
     options: ExportOptions = field(default_factory=ExportOptions)
     said: dict[str, int] = field(default_factory=dict)
 
+    _links: dict[str, list[Any]] | None = None
+
+    def links_of(self, claim_id: str) -> list[Any]:
+        """The links (``models.Link``) touching a claim: read once per export."""
+        if self._links is None:
+            self._links = {}
+            for link in self.store.all_links():
+                for cid in {link.claim_id, link.other_claim_id}:
+                    self._links.setdefault(cid, []).append(link)
+        return self._links.get(claim_id, [])
+
     def note(self, what: str, n: int = 1) -> None:
         """Count something the user must hear about (overlapping spans doccano drops, spans moved to tokens)."""
         if n:

@@ -1,7 +1,8 @@
 """``native``: claimtag's own JSONL, one record per (article, annotator, text version); carries everything.
 
 ``doc_id, title, text, text_sha256, meta, annotator, status, labels, stale,
-claims[{id, start, end, text, type, stance, target, note, created, updated}]``; an (article, annotator)
+claims[{id, start, end, text, type, stance, target, note, created, updated, links}]`` (``links``: the ids
+of the claim's links to claims of other articles, as ``--format pairs`` writes them); an (article, annotator)
 pair is exported when the annotator has a state or claims for it. ``labels`` has every label set of the
 schema (empty lists when unset) and ``meta`` always ``source``: the same features in every file, so
 Hugging Face ``datasets`` loads, concatenates and writes Parquet from any set of exports.
@@ -20,7 +21,8 @@ from .base import ExportContext, Format, Record, Unit, article_meta, every_label
 
 def build(u: Unit, text: str, ctx: ExportContext) -> list[Record]:
     claims = [{"id": c.id, "start": c.start, "end": c.end, "text": c.quote, "type": c.type, "stance": c.stance,
-               "target": c.target, "note": c.note, "created": c.created, "updated": c.updated} for c in u.claims]
+               "target": c.target, "note": c.note, "created": c.created, "updated": c.updated,
+               "links": sorted(x.id for x in ctx.links_of(c.id))} for c in u.claims]
     record = {"doc_id": u.doc_id, "title": u.article.title if u.article else "", "text": text, "text_sha256": u.sha,
               "meta": article_meta(u), "annotator": u.annotator, "status": u.state.status,
               "labels": every_label(u, ctx), "stale": u.stale, "claims": claims}

@@ -134,6 +134,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("compare.next_sentence", "j,down", "next sentence of the focused side; the other side shows its counterpart"),
     _a("compare.prev_sentence", "k,up", "previous sentence of the focused side"),
     _a("compare.switch_side", "tab,shift+tab", "focus the other article"),
+    _a("compare.link", "l", "link the claims of the two selected sentences: then s same, r related, c contradicts"),
+    _a("compare.undo", "u", "undo the last link made here"),
     _a("compare.help", "question_mark", "help"),
     _a("compare.back", "escape", "back to the reader (or the list)"),
     _a("compare.quit", "q", "quit"),

@@ -39,6 +39,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +53,7 @@ from ..models import (
     ArticleState,
     Claim,
     Decision,
+    Link,
     NewArticle,
     Progress,
     StateChange,
@@ -68,6 +70,7 @@ from .db import match, put
 from .files import copy_json, read_json_file
 from .fs import StoreFS, write_error
 from .gold import GoldChange, apply_gold, read_decisions
+from .links import put_link, read_links, remove_link
 from .writes import plain, put_state, save_group, state_fields
 
 R = TypeVar("R")
@@ -107,7 +110,7 @@ class Store:
     def signature(self) -> tuple[int, ...]:
         """Changes whenever any process saved anything (cheap to poll)."""
         sig: list[int] = []
-        for kind in ("corpus", "claims", "states", "review", "log"):
+        for kind in ("corpus", "claims", "states", "review", "links", "log"):
             try:
                 st = os.stat(self.root / kind)
                 sig += [st.st_mtime_ns, st.st_ino]
@@ -358,6 +361,29 @@ class Store:
                 raise StoreError(f"gold claim {claim.id}: {problem}")
         with self.change(step.article_id) as change:
             apply_gold(change, step, reviewer)
+
+    # -- links between claims of two articles ----------------------------------------------------
+
+    def save_link(self, link: Link) -> Link:
+        """Add or replace a link (by id); both claims must exist, as the annotator's, on current texts."""
+        for aid, cid in ((link.article_id, link.claim_id), (link.other_article_id, link.other_claim_id)):
+            if not any(c.id == cid for c in self.claims(aid, link.annotator)):
+                raise StoreError(f"link {link.id}: {link.annotator} has no claim {cid} in article {aid}")
+        if link.article_id == link.other_article_id:
+            raise StoreError("a link joins claims of two different articles")
+        saved = replace(link, created=link.created or now_iso())
+        with self.change(link.article_id) as change:
+            put_link(change, saved)
+        return saved
+
+    def delete_link(self, link: Link) -> bool:
+        with self.change(link.article_id) as change:
+            return remove_link(change, link)
+
+    def all_links(self, annotator: str | None = None) -> list[Link]:
+        """Every link (of ``annotator``), both ends: a link lives in its first article's bucket only."""
+        links = read_links(list(self.buckets.scan("links")), self.buckets.skipped)
+        return sorted((x for x in links if annotator is None or x.annotator == annotator), key=lambda x: (x.created, x.id))
 
     # -- checks ---------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from .fs import StoreFS
 from .lock import LockFile, bucket_lock, lock_file
 from .log import PendingLog
 
-TABLES = {"corpus": "articles", "claims": "claims", "states": "states", "review": "decisions"}  # folder -> TinyDB table
+TABLES = {"corpus": "articles", "claims": "claims", "states": "states", "review": "decisions", "links": "links"}  # folder -> TinyDB table
 CACHED_FILES = 48  # bucket files (TinyDBs) kept with their parse (LRU): the articles being worked on
 LOCK_TIMEOUT = 30.0  # seconds
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptStoreFile, StoreError
-from ..models import Article, ArticleState, Claim, Decision, now_iso, record_problem, span_problem
+from ..models import Article, ArticleState, Claim, Decision, Link, now_iso, record_problem, span_problem
 from ..text.display import escaped
 from .buckets import TABLES, Buckets, bucket_of
 from .counts import recount
@@ -47,6 +47,8 @@ def check_store(buckets: Buckets, text_of: Callable[[str], str], repair: bool = 
             _repair_count(buckets, aid, ann)
     for _, rec in docs["review"]:
         _incomplete(rec, Decision, f"decision {rec.get('id')} of {rec.get('article_id')}", problems)
+    for _, rec in docs.get("links", []):
+        _incomplete(rec, Link, f"link {rec.get('id')} of {rec.get('article_id')}", problems)
     check_logs(buckets, docs, broken, repair, problems)
     temps = _orphan_temps(buckets)
     if temps:

@@ -3,7 +3,7 @@ by a killed process, and acknowledged changes the buckets no longer hold (a lost
 
 The log is the exact record (``log.py``): every change with ``applied: true`` happened, so the newest
 applied entry of each record must be what the store holds now. Compared per record kind:
-claims whole (``claim.put`` / ``claim.delete``), review decisions whole (``decision.put`` / ``.delete``), article labels of a state (``state.put``; status and
+claims whole (``claim.put`` / ``claim.delete``), review decisions and links whole (``decision.*``, ``link.*``), article labels of a state (``state.put``; status and
 claim count are also changed by claim saves, which log the claim), the text of an article
 (``article.put``). Entries written before the log had change ids (no ``tx``) are not compared: they
 were written before the change with no marker, so they may record changes that never happened.
@@ -39,11 +39,12 @@ class _StoreNow:
         self.states = {f"{d.get('article_id')}/{d.get('annotator')}": d for _, d in docs["states"]}
         self.articles = {str(d.get("id")): d for _, d in docs["corpus"]}
         self.decisions = {str(d.get("id")): d for _, d in docs.get("review", [])}
+        self.links = {str(d.get("id")): d for _, d in docs.get("links", [])}
 
     def holds(self, op: str, key: str, after: Any) -> bool:
         what = _what(op)
-        if what in ("claim", "decision"):
-            held = self.claims if what == "claim" else self.decisions
+        if what in ("claim", "decision", "link"):
+            held = {"claim": self.claims, "decision": self.decisions, "link": self.links}[what]
             return held.get(key) == after if after is not None else key not in held
         if what == "state":
             now = self.states.get(key)
@@ -125,8 +126,8 @@ def check_logs(buckets: Buckets, docs: dict[str, Docs], broken: set[str], repair
             continue
         problems.append(f"{what} {key}: an acknowledged change is missing from the store ({e['op']} by "
                         f"{e.get('annotator')} at {e.get('ts')}, log/{ll.file.name}:{ll.line})"
-                        + ("" if what in ("claim", "state", "decision") else "; --repair cannot put it back"))
-        if repair and what in ("claim", "state", "decision"):
+                        + ("" if what in ("claim", "state", "decision", "link") else "; --repair cannot put it back"))
+        if repair and what in ("claim", "state", "decision", "link"):
             _put_back(buckets, e)
 
 
@@ -152,18 +153,18 @@ def _put_back(buckets: Buckets, e: dict[str, Any]) -> None:
                 claims.remove(doc_ids=[old.doc_id])
             recount(claims, states, aid, {str(rec.get("annotator"))}, now_iso(), create=True)
             change.log("claimtag-check", e["op"], e["key"], None if old is None else dict(old), after)
-    elif e["op"] in ("decision.put", "decision.delete"):
+    elif e["op"] in ("decision.put", "decision.delete", "link.put", "link.delete"):  # whole records
         before = e.get("before")
         rec = after if isinstance(after, dict) else before if isinstance(before, dict) else None
         if rec is None or not isinstance(rec.get("article_id"), str):
             return
         with buckets.change(bucket_of(rec["article_id"])) as change:
-            decisions = change.table("review")
-            old = decisions.get(match(id=e["key"]))
+            table = change.table("review" if e["op"].startswith("decision") else "links")
+            old = table.get(match(id=e["key"]))
             if isinstance(after, dict):
-                put(decisions, old, after)
+                put(table, old, after)
             elif old is not None:
-                decisions.remove(doc_ids=[old.doc_id])
+                table.remove(doc_ids=[old.doc_id])
             change.log("claimtag-check", e["op"], e["key"], None if old is None else dict(old), after)
     elif e["op"] == "state.put" and isinstance(after, dict):
         aid, who = after.get("article_id"), after.get("annotator")

@@ -78,7 +78,7 @@ def test_native_one_record_per_article_and_annotator(store: Store):
     assert [c["type"] for c in first["claims"]] == ["fact", "opinion", "prediction"]
     for rec in recs:
         for c in rec["claims"]:
-            assert set(c) == {"id", "start", "end", "text", "type", "stance", "target", "note", "created", "updated"}
+            assert set(c) == {"id", "start", "end", "text", "type", "stance", "target", "note", "created", "updated", "links"}
             assert rec["text"][c["start"]:c["end"]] == c["text"]
     assert recs[2]["claims"][0]["note"] == "check the source" and recs[2]["status"] == "in progress"
     assert recs[3]["claims"] == [] and recs[3]["status"] == "todo"

@@ -57,3 +57,37 @@ async def test_compare_works_from_the_keyboard_at_80x24_stacked(seeded_store, sc
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_l_links_the_two_selected_claims_u_undoes_and_the_reader_says_also_in(seeded_store, schema):
+    from annotations.editing import ArticleSession
+
+    for aid, k in ((FIRST, 5), (OBSERVERS, 2)):  # the HSBC sentence of each, tagged by alice
+        s = ArticleSession(seeded_store, schema, seeded_store.article(aid), "alice",
+                           sentences=seeded_store.sentences(seeded_store.article(aid).sha256,
+                                                            seeded_store.text(seeded_store.article(aid).sha256)))
+        s.move_sentence(k)
+        s.tag("favor" if aid == FIRST else "against")
+    app = ClaimtagApp(seeded_store, schema, "alice", compare=(FIRST, OBSERVERS))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "s")  # sentence 1 of 000 has no claim: refused, said
+        await pilot.pause()
+        assert "no claim of yours in the selected sentence of A" in screen_text(app) and seeded_store.all_links() == []
+        await pilot.press(*"jjjjj", "l", "c")
+        await pilot.pause()
+        (link,) = seeded_store.all_links()
+        assert link.relation == "contradicts" and link.article_id == FIRST and "linked as contradicts" in screen_text(app)
+        await pilot.press("l", "s")
+        await pilot.pause()
+        assert "linked already" in screen_text(app) and len(seeded_store.all_links()) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert seeded_store.all_links() == [] and "link (contradicts) removed" in screen_text(app)
+        await pilot.press("l", "r", "escape")  # linked again (related), then back to the list
+        await pilot.pause()
+        await pilot.press("enter")  # open 000 in the reader: the claim says where else it is
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert "also in 1 other article" in screen_text(app) and "⇄1" in screen_text(app)

@@ -40,6 +40,7 @@ class ClaimsPanel(Widget, can_focus=True):
         self.current: Claim | None = None
         self.state: ArticleState | None = None
         self.stale = 0
+        self.linked: dict[str, int] = {}  # claim id -> how many other articles it is linked to (compare view)
         self._strips: list[Strip] = []
         self._strips_for: tuple | None = None  # what _strips show: (claims, current, state, stale, size)
         self._base: Style | None = None
@@ -74,6 +75,9 @@ class ClaimsPanel(Widget, can_focus=True):
         head.append(f"{display_safe(claim.stance)[:7]:<7} ", style=style + Style(bold=True))
         head.append(f"{display_safe(claim.type)[:4]:<4} ", style="italic")
         meta = Text(f"→ {display_safe(claim.target)}", style="dim")
+        others = self.linked.get(claim.id, 0)
+        if others:
+            meta.append(f" ⇄{others}", style="dim")  # linked to claims of that many other articles
         if claim.note:  # the note itself where there is room, else its mark
             meta.append(f" ✎ {display_safe(claim.note)}" if two_lines else " ✎", style="dim italic")
         if two_lines:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotations.compare.session import CompareSession, Pairing
+from annotations.errors import EditRefused, StoreError
 from annotations.text.display import counted, display_safe
 
 from ... import keys
@@ -46,7 +47,7 @@ class CompareScreen(Screen[None]):
         yield StatusBar(id="status")
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).hints = "j/k move · Tab other side · Esc back"
+        self.query_one(StatusBar).hints = "j/k move · Tab other side · l link · Esc back"
         for k, side in enumerate(self.session.sides):
             view = self.view(k)
             view.set_document(side.text, self.styles_of[k](side.claims), self.session.selection(k))
@@ -70,8 +71,10 @@ class CompareScreen(Screen[None]):
         if p.there is not None:
             self.view(other).set_selection(*s.selection(other))
             n_a, n_b = (len(d) for d in p.differ)
+            links = s.links_here()
             self.say(f"{SIDE_NAMES[p.focus]} {p.here + 1} ↔ {SIDE_NAMES[other]} {p.there.index + 1} "
-                     f"(score {p.there.score:.2f}) · {n_a} / {n_b} words differ (marked)")
+                     f"(score {p.there.score:.2f}) · {n_a} / {n_b} words differ (marked)"
+                     + (f" · {counted(links, 'link', 'links')}" if links else ""))
         else:
             best = f"; best candidate {SIDE_NAMES[other]} {p.best.index + 1}, score {p.best.score:.2f}" if p.best else ""
             self.say(f"{SIDE_NAMES[p.focus]} {p.here + 1}: no counterpart in {SIDE_NAMES[other]}{best}")
@@ -90,16 +93,40 @@ class CompareScreen(Screen[None]):
         self.view(p.focus).focus()
         self.show(p)
 
+    def action_link(self) -> None:
+        from ..prompt.char_prompt import CharPrompt
+
+        relations = {"s": "same", "r": "related", "c": "contradicts"}
+
+        def chosen(ch: str | None) -> None:
+            relation = relations.get(ch or "")
+            if relation is None:
+                self.say("not linked" + (f": {display_safe(ch)!r} is not s, r or c" if ch else ""))
+                return
+            try:
+                link = self.session.link(relation)
+            except (EditRefused, StoreError) as exc:
+                self.say(str(exc))
+                return
+            self.say(f"✓ linked as {link.relation} · u undoes")
+
+        self.app.push_screen(CharPrompt(" link as  s same · r related · c contradicts: "), chosen)
+
+    def action_undo(self) -> None:
+        try:
+            link = self.session.undo_link()
+        except StoreError as exc:
+            self.say(str(exc))
+            return
+        self.say(f"undo: link ({link.relation}) removed" if link else "no link made here to undo")
+
     def action_help(self) -> None:
         from ..help.screen import HelpScreen
 
         self.app.push_screen(HelpScreen("compare"))
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit(0)
+        self.app.pop_screen()  # to the reader it was opened from, or (claimtag compare) the article list
 
     def action_quit(self) -> None:
         self.app.exit(0)

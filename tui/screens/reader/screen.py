@@ -17,9 +17,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from annotations.compare.session import linked_articles
 from annotations.editing import ArticleSession, Done, next_article
 from annotations.errors import EditRefused, StoreError
-from annotations.text.display import display_safe
+from annotations.text.display import counted, display_safe
 from annotations.text.search import find_all
 
 from ... import keys
@@ -46,6 +47,7 @@ class ReaderScreen(Screen[None]):
         self.matches: list[tuple[int, int]] = []
         self.claim_highlights = ClaimHighlights(ClaimStyles(self.app.schema, self.app.no_color))
         self._shown = False  # widgets exist and show the session
+        self._links_for: object = None  # the claims list the panel's link counts were read for
         # the session is ready before the screen mounts: keys typed ahead can already act on it
         self.session: ArticleSession = self.load_session(article_id)
         self.article_id = article_id
@@ -210,7 +212,11 @@ class ReaderScreen(Screen[None]):
         if not self._shown:
             return
         session = self.session
-        self.query_one(ClaimsPanel).show(session.claims, session.claim_under_cursor(), session.state, len(session.stale))
+        panel = self.query_one(ClaimsPanel)
+        if self._links_for is not session.claims:  # links: once per change of the claims, not per cursor move
+            self._links_for = session.claims
+            panel.linked = linked_articles(self.app.store, session.article.id, self.app.annotator)
+        panel.show(session.claims, session.claim_under_cursor(), session.state, len(session.stale))
 
     def after_save(self, what: str) -> None:
         self.app.note_own_save()
@@ -241,6 +247,10 @@ class ReaderScreen(Screen[None]):
             return
         self.query_one(ArticleTextView).set_selection(*self.session.selection)
         self.refresh_panels()
+        claim = self.session.claim_under_cursor()
+        others = self.query_one(ClaimsPanel).linked.get(claim.id, 0) if claim is not None else 0
+        if others and (claim.start, claim.end) == self.session.selection:
+            self.say(f"this claim is also in {counted(others, 'other article', 'other articles')} (b compares)")
 
     def _leave_to_focused_list(self) -> None:
         """j/k/arrows belong to the side list or the claims panel when one of them has focus."""
