@@ -192,7 +192,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..corpus import add_paths
 
     store = open_store(args)
-    return add_paths(store, args.paths)
+    status = add_paths(store, args.paths)
+    _index_for_compare(store)
+    return status
+
+
+def _index_for_compare(store: Store) -> None:
+    """Count the new texts' terms for "articles most like this one" (compare/similar.py): a cache, so a
+    failure here is not the command's."""
+    from ..compare.similar import index_texts
+
+    try:
+        index_texts(store)
+    except (StoreError, OSError):
+        pass
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -205,7 +218,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..formats.importing import run_import
 
-    return run_import(open_store(args), args, schema=load_schema_for(args))
+    store = open_store(args)
+    status = run_import(store, args, schema=load_schema_for(args))
+    _index_for_compare(store)
+    return status
 
 
 def cmd_agree(args: argparse.Namespace) -> int:

@@ -1,24 +1,92 @@
-"""Articles most like one article: word TF-IDF cosine over the store's current texts (function words left out,
-words cut to their stem as in ``align``). Built per call from the texts (a store of hundreds of articles
-answers in well under a second; an index kept up to date as articles are added is the next step for
-10,000, see the issue 13 note)."""
+"""Articles most like one article: word TF-IDF cosine over the store's current texts (function words left
+out, words cut to their stem as in ``align``).
+
+Each text's term counts (its ``TOP_TERMS`` most frequent stems) are kept in an index,
+``STORE/cache/terms/<xx>.json`` by the text's SHA-256 (content-addressed: a text is counted once, whoever
+adds it); ``index_texts`` adds the texts it lacks (``claimtag add`` and ``import`` call it, and a query
+counts what is still missing), so a query reads 256 small files instead of every text. The IDF is taken
+at query time over the current texts. A cache: lost or corrupt, it is rebuilt; it never decides anything.
+"""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from ..errors import StoreError
+from ..fileio import atomic_write, read_regular
 from ..models import Article
 from ..store import Store
 from .align import STEM, STOPWORDS
 
+INDEX_VERSION = 1
+TOP_TERMS = 80  # the most frequent stems of a text that stand for it
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _terms(text: str) -> Counter[str]:
-    return Counter(w[:STEM] for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2)
+def terms_of(text: str) -> dict[str, int]:
+    counts = Counter(w[:STEM] for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2)
+    return dict(counts.most_common(TOP_TERMS))
+
+
+def _folder(store: Store) -> Path | None:
+    try:
+        return store.fs.folder("cache/terms")
+    except StoreError:
+        return None  # a read-only store: counted every time, not kept
+
+
+def _read(folder: Path | None, prefix: str) -> dict[str, dict[str, int]]:
+    if folder is None:
+        return {}
+    try:
+        raw = read_regular(folder / f"{prefix}.json")
+        data = json.loads(raw) if raw is not None else None
+    except (OSError, ValueError, StoreError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION or not isinstance(data.get("terms"), dict):
+        return {}
+    return {sha: t for sha, t in data["terms"].items()
+            if isinstance(t, dict) and all(isinstance(v, int) for v in t.values())}
+
+
+def load_index(store: Store, shas: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Term counts of the texts ``shas``; those the index lacks are counted now and added to it."""
+    folder = _folder(store)
+    want = set(shas)
+    by_prefix: dict[str, list[str]] = {}
+    for sha in want:
+        by_prefix.setdefault(sha[:2], []).append(sha)
+    out: dict[str, dict[str, int]] = {}
+    for prefix, group in sorted(by_prefix.items()):
+        held = _read(folder, prefix)
+        missing = [sha for sha in group if sha not in held]
+        for sha in missing:
+            try:
+                held[sha] = terms_of(store.text(sha))
+            except StoreError:
+                continue  # a text the store cannot give: not compared
+        if missing and folder is not None:
+            try:
+                atomic_write(folder / f"{prefix}.json", json.dumps({"version": INDEX_VERSION, "terms": held},
+                                                                   ensure_ascii=False, separators=(",", ":")),
+                             store.fs.file_mode)
+            except OSError:
+                pass  # not kept; counted again next time
+        out.update({sha: held[sha] for sha in group if sha in held})
+    return out
+
+
+def index_texts(store: Store, articles: Iterable[Article] | None = None) -> int:
+    """Add the current texts of ``articles`` (default: every article) to the index; how many it held."""
+    shas = {a.sha256 for a in (articles if articles is not None else store.articles())}
+    return len(load_index(store, shas))
 
 
 @dataclass(frozen=True)
@@ -30,25 +98,31 @@ class Similar:
 def most_similar(store: Store, article_id: str, k: int = 10) -> list[Similar]:
     """The ``k`` articles most like ``article_id``, best first (ties: by id); empty if it is not in the store."""
     articles = store.articles()
-    terms = {a.id: _terms(store.text(a.sha256)) for a in articles}
-    if article_id not in terms:
+    mine = next((a for a in articles if a.id == article_id), None)
+    if mine is None:
         return []
+    terms = load_index(store, {a.sha256 for a in articles})
     df: Counter[str] = Counter()
-    for t in terms.values():
-        df.update(t.keys())
-    n = len(terms)
-
-    def vector(t: Counter[str]) -> dict[str, float]:
-        v = {w: (1 + math.log(c)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, c in t.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {w: x / norm for w, x in v.items()}
-
-    mine = vector(terms[article_id])
-    out = []
+    for sha in {a.sha256 for a in articles}:
+        df.update(terms.get(sha, {}).keys())
+    n = len(articles)
+    idf = {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()}
+    query = _vector(terms.get(mine.sha256, {}), idf)
+    scored: dict[str, float] = {}
     for a in articles:
-        if a.id == article_id:
+        if a.id == article_id or a.sha256 not in terms:
             continue
-        other = vector(terms[a.id])
-        out.append(Similar(a, sum(x * other.get(w, 0.0) for w, x in mine.items())))
-    out.sort(key=lambda s: (-s.score, s.article.id))
-    return out[:k]
+        doc = terms[a.sha256]
+        if not any(t in query for t in doc):
+            continue
+        v = _vector(doc, idf)
+        scored[a.id] = sum(x * v.get(t, 0.0) for t, x in query.items())
+    by_id = {a.id: a for a in articles}
+    best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    return [Similar(by_id[aid], score) for aid, score in best]
+
+
+def _vector(counts: dict[str, Any], idf: dict[str, float]) -> dict[str, float]:
+    v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in counts.items() if c > 0}
+    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {t: x / norm for t, x in v.items()}

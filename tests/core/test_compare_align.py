@@ -42,3 +42,18 @@ def test_the_most_similar_article_to_000_is_001(store):
     ranked = most_similar(store, "000_ecb1173961431c24")
     assert ranked[0].article.id == "001_7a089fa4fc1eff1a" and len(ranked) == 4
     assert most_similar(store, "no-such-article") == []
+
+
+def test_the_term_index_is_built_once_and_rebuilt_when_lost(store):
+    from annotations.compare.similar import index_texts, load_index
+
+    add_paths(store, [ROOT / "seeds"], out=io.StringIO(), err=io.StringIO())
+    assert index_texts(store) == 5
+    files = sorted((store.root / "cache" / "terms").glob("*.json"))
+    assert files
+    for f in files:
+        f.write_text("{not json")  # a corrupt cache is a missing one
+    ranked = most_similar(store, "000_ecb1173961431c24")
+    assert ranked[0].article.id == "001_7a089fa4fc1eff1a"
+    shas = {a.sha256 for a in store.articles()}
+    assert set(load_index(store, shas)) == shas
