@@ -5,6 +5,7 @@ Plain state the compare screen draws; tests drive it without a UI."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..errors import EditRefused
@@ -82,6 +83,13 @@ class CompareSession:
     def switch(self) -> Pairing:
         """Focus the other side (its cursor stays where the pairing put it)."""
         self.focus = 1 - self.focus
+        return self.pairing()
+
+    def select_at(self, offset: int) -> Pairing:
+        """A's sentence holding ``offset`` selected (focus on A), B at its counterpart."""
+        starts = [s for s, _ in self.sides[0].sentences]
+        self.focus = 0
+        self.cursor[0] = max(0, bisect_right(starts, offset) - 1)
         return self.pairing()
 
     def selection(self, side: int) -> tuple[int, int]:

@@ -102,15 +102,21 @@ def most_similar(store: Store, article_id: str, k: int = 10) -> list[Similar]:
     if mine is None:
         return []
     terms = load_index(store, {a.sha256 for a in articles})
+    return _ranked(articles, terms, terms.get(mine.sha256, {}), article_id, k)
+
+
+def _ranked(articles: list[Article], terms: dict[str, dict[str, int]], query_terms: dict[str, int],
+            exclude: str | None, k: int) -> list[Similar]:
+    """The articles whose terms are most like ``query_terms`` (TF-IDF cosine, IDF over ``articles``)."""
     df: Counter[str] = Counter()
     for sha in {a.sha256 for a in articles}:
         df.update(terms.get(sha, {}).keys())
     n = len(articles)
     idf = {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()}
-    query = _vector(terms.get(mine.sha256, {}), idf)
+    query = _vector(query_terms, idf)
     scored: dict[str, float] = {}
     for a in articles:
-        if a.id == article_id or a.sha256 not in terms:
+        if a.id == exclude or a.sha256 not in terms:
             continue
         doc = terms[a.sha256]
         if not any(t in query for t in doc):
@@ -120,6 +126,37 @@ def most_similar(store: Store, article_id: str, k: int = 10) -> list[Similar]:
     by_id = {a.id: a for a in articles}
     best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
     return [Similar(by_id[aid], score) for aid, score in best]
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """Where a claim's text is told again: an article, its sentence, and the alignment score."""
+
+    article: Article
+    start: int
+    end: int
+    score: float
+
+
+def where_else(store: Store, quote: str, exclude: str | None = None, k: int = 5, shortlist: int = 20) -> list[Appearance]:
+    """The articles (other than ``exclude``) that tell ``quote`` again, best first: the ``shortlist``
+    articles whose terms are most like it, then in each the sentence that aligns best with it (``align``),
+    kept when it is a counterpart (above the threshold)."""
+    from .align import Aligner
+
+    articles = store.articles()
+    terms = load_index(store, {a.sha256 for a in articles})
+    found: list[Appearance] = []
+    for candidate in _ranked(articles, terms, terms_of(quote), exclude, shortlist):
+        text = store.text(candidate.article.sha256)
+        spans = store.sentences(candidate.article.sha256, text)
+        aligner = Aligner([quote], [text[s:e] for s, e in spans])
+        best = aligner.counterpart(0, 0)
+        if best is not None:
+            s, e = spans[best.index]
+            found.append(Appearance(candidate.article, s, e, best.score))
+    found.sort(key=lambda x: (-x.score, x.article.id))
+    return found[:k]
 
 
 def _vector(counts: dict[str, Any], idf: dict[str, float]) -> dict[str, float]:

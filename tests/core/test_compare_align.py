@@ -57,3 +57,14 @@ def test_the_term_index_is_built_once_and_rebuilt_when_lost(store):
     assert ranked[0].article.id == "001_7a089fa4fc1eff1a"
     shas = {a.sha256 for a in store.articles()}
     assert set(load_index(store, shas)) == shas
+
+
+def test_where_else_a_claim_appears_finds_the_retelling_and_nothing_weak(store):
+    from annotations.compare.similar import where_else
+
+    add_paths(store, [ROOT / "seeds"], out=io.StringIO(), err=io.StringIO())
+    quote = "According to insiders, HSBC and Standard Chartered have started internal testing of the Deepseek model."
+    (found,) = where_else(store, quote, exclude="000_ecb1173961431c24")
+    text = store.text(found.article.sha256)
+    assert found.article.id == "001_7a089fa4fc1eff1a" and "HSBC and Standard Chartered in the UK" in text[found.start:found.end]
+    assert where_else(store, "Penguins waddle across the Antarctic ice every winter.") == []

@@ -91,3 +91,16 @@ async def test_l_links_the_two_selected_claims_u_undoes_and_the_reader_says_also
         await pilot.press("n")
         await pilot.pause()
         assert "also in 1 other article" in screen_text(app) and "⇄1" in screen_text(app)
+
+
+async def test_on_a_claim_b_lists_where_else_it_is_told_and_opens_there(seeded_store, schema):
+    app = ClaimtagApp(seeded_store, schema, "alice")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_reader(app, pilot, FIRST)
+        await pilot.press(*"jjjjj", "1", "b")  # the HSBC sentence, tagged: where else is it told?
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Where else “According to insiders, HSBC" in text and f"{OBSERVERS}: According to insiders" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen) and app.screen.session.cursor == [5, 2]

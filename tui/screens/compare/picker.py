@@ -1,5 +1,6 @@
-"""The reader's compare key: the articles most like the one on screen (``annotations/compare/similar``),
-best first with their score; Enter opens the compare view."""
+"""The reader's compare key: where the claim under the cursor is told again (``similar.where_else``: the
+article and the sentence), or the articles most like the one on screen (``similar.most_similar``), best
+first with their score; Enter opens the compare view."""
 
 from __future__ import annotations
 
@@ -23,24 +24,29 @@ class SimilarPicker(ModalScreen[str | None]):
     SimilarPicker #head { padding: 0 1; }
     """
 
-    def __init__(self, title: str, similar: list[Similar]):
+    def __init__(self, heading: str, choices: list[tuple[str, str, float]]):
+        """``choices``: (article id, what to show, score), best first."""
         super().__init__()
-        self.title_text, self.similar = title, similar
+        self.heading, self.choices = heading, choices
         keys.bind_scope(self, self.app.schema.keys, "pick")
+
+    @classmethod
+    def of_similar(cls, title: str, similar: list[Similar]) -> SimilarPicker:
+        return cls(f"Compare “{display_safe(title)[:60]}” with (most similar first)",
+                   [(s.article.id, f"{display_safe(s.article.title)[:70] or s.article.id}  ({display_safe(s.article.id)})",
+                     s.score) for s in similar])
 
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
 
         with Vertical(id="box"):
-            yield Static(Text(f"Compare “{display_safe(self.title_text)[:60]}” with (most similar first) · "
-                              "Enter open · Esc close", style="bold"), id="head")
-            yield OptionList(*[Option(Text(f"{s.score:.2f}  {display_safe(s.article.title)[:70] or s.article.id}  "
-                                           f"({display_safe(s.article.id)})"), id=s.article.id)
-                               for s in self.similar], id="options")
+            yield Static(Text(f"{self.heading} · Enter open · Esc close", style="bold"), id="head")
+            yield OptionList(*[Option(Text(f"{score:.2f}  {shown}"), id=aid) for aid, shown, score in self.choices],
+                             id="options")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        options.highlighted = 0 if self.similar else None
+        options.highlighted = 0 if self.choices else None
         options.focus()
 
     def action_cursor_down(self) -> None:
@@ -52,7 +58,7 @@ class SimilarPicker(ModalScreen[str | None]):
     def action_choose(self) -> None:
         options = self.query_one(OptionList)
         i = options.highlighted
-        self.dismiss(self.similar[i].article.id if i is not None and self.similar else None)
+        self.dismiss(self.choices[i][0] if i is not None and self.choices else None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

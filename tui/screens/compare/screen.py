@@ -28,10 +28,13 @@ class CompareScreen(Screen[None]):
     CSS_PATH = "compare.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
-    def __init__(self, a_id: str, b_id: str):
+    def __init__(self, a_id: str, b_id: str, at: int | None = None):
+        """``at``: an offset of A whose sentence is selected first (the reader's claim)."""
         super().__init__()
         app = self.app
         self.session = CompareSession(app.store, app.annotator, a_id, b_id)
+        if at is not None:
+            self.session.select_at(at)
         self.styles_of = [ClaimHighlights(ClaimStyles(app.schema, app.no_color)) for _ in range(2)]
         wide = app.size.width >= self.HORIZONTAL_BREAKPOINTS[1][0]
         self.set_class(not wide, "-narrow")

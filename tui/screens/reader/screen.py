@@ -329,11 +329,28 @@ class ReaderScreen(SelectionKeys, Screen[None]):
         self.app.push_screen(HelpScreen("reader"))
 
     def action_compare(self) -> None:
-        from annotations.compare.similar import most_similar
+        """The claim under the cursor: where else it is told; else the articles most like this one."""
+        from annotations.compare.similar import most_similar, where_else
 
         from ..compare.picker import SimilarPicker
         from ..compare.screen import CompareScreen
 
+        session = self.session
+        claim = session.claim_under_cursor()
+        if claim is not None and (claim.start, claim.end) == session.selection:
+            found = where_else(self.app.store, claim.quote, exclude=self.article_id)
+            if found:
+                picker = SimilarPicker(f"Where else “{display_safe(claim.quote)[:40]}” is told",
+                                       [(x.article.id, f"{display_safe(x.article.id)}: "
+                                         f"{display_safe(self.app.store.text(x.article.sha256)[x.start:x.end])[:80]}",
+                                         x.score) for x in found])
+
+                def opened(other: str | None) -> None:
+                    if other is not None:
+                        self.app.push_screen(CompareScreen(self.article_id, other, at=claim.start))
+                self.app.push_screen(picker, opened)
+                return
+            self.say("this claim is told in no other article (the articles most like this one follow)")
         similar = most_similar(self.app.store, self.article_id)
         if not similar:
             self.say("no other article to compare with")
@@ -343,4 +360,4 @@ class ReaderScreen(SelectionKeys, Screen[None]):
             if other is not None:
                 self.app.push_screen(CompareScreen(self.article_id, other))
 
-        self.app.push_screen(SimilarPicker(self.session.article.title, similar), chosen)
+        self.app.push_screen(SimilarPicker.of_similar(session.article.title, similar), chosen)
