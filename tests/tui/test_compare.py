@@ -104,3 +104,15 @@ async def test_on_a_claim_b_lists_where_else_it_is_told_and_opens_there(seeded_s
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen) and app.screen.session.cursor == [5, 2]
+
+
+async def test_under_no_color_each_side_names_its_stances_in_a_gutter(seeded_store, schema, monkeypatch):
+    from annotations.editing import ArticleSession
+
+    ArticleSession(seeded_store, schema, seeded_store.article(FIRST), "alice").tag("against")
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ClaimtagApp(seeded_store, schema, "alice", compare=(FIRST, OBSERVERS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert lines[1].startswith(" ·A· Russian media") and lines[13].startswith(" ··· ")

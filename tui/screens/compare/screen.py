@@ -17,7 +17,8 @@ from annotations.errors import EditRefused, StoreError
 from annotations.text.display import counted, display_safe
 
 from ... import keys
-from ...widgets.claim_styles import ClaimHighlights, ClaimStyles
+from ...widgets.claim_styles import ClaimHighlights, ClaimStyles, stance_marks
+from ...widgets.gutter_view import GutterLayer, GutterTextView
 from ...widgets.status_bar import StatusBar
 from ...widgets.text_view import ArticleTextView
 
@@ -46,13 +47,18 @@ class CompareScreen(Screen[None]):
             for k in range(2):
                 with Vertical(classes="side", id=f"side-{k}"):
                     yield Static(classes="title", id=f"title-{k}")
-                    yield ArticleTextView(id=f"text-{k}")
+                    # under NO_COLOR a gutter names each line's stances, as in the reader
+                    yield (GutterTextView if self.app.no_color else ArticleTextView)(id=f"text-{k}")
         yield StatusBar(id="status")
 
     def on_mount(self) -> None:
         self.query_one(StatusBar).hints = "j/k move · Tab other side · l link · Esc back"
+        marks = stance_marks(self.app.schema)
         for k, side in enumerate(self.session.sides):
             view = self.view(k)
+            if isinstance(view, GutterTextView):
+                view.set_layers([GutterLayer(marks[st.name], [(c.start, c.end) for c in side.claims if c.stance == st.name])
+                                 for st in self.app.schema.stances])
             view.set_document(side.text, self.styles_of[k](side.claims), self.session.selection(k))
         self.show(self.session.pairing())
         self.view(0).focus()
