@@ -116,3 +116,10 @@ async def test_under_no_color_each_side_names_its_stances_in_a_gutter(seeded_sto
         await pilot.pause()
         lines = screen_text(app).splitlines()
         assert lines[1].startswith(" ·A· Russian media") and lines[13].startswith(" ··· ")
+        from tui.testing import screen_strips
+
+        await pilot.press(*"jjjjj")  # the HSBC pair: 001's extra words struck through, not underlined
+        await pilot.pause()
+        struck = [seg.text for strip in screen_strips(app) for seg in strip if seg.style and seg.style.strike]
+        assert "UK" in struck and not any(seg.style and seg.style.underline and seg.text == "UK"
+                                          for strip in screen_strips(app) for seg in strip)

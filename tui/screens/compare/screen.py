@@ -40,6 +40,7 @@ class CompareScreen(Screen[None]):
         wide = app.size.width >= self.HORIZONTAL_BREAKPOINTS[1][0]
         self.set_class(not wide, "-narrow")
         self.set_class(wide, "-wide")
+        self.set_class(app.no_color, "-no-color")
         keys.bind_scope(self, app.schema.keys, "compare")
 
     def compose(self) -> ComposeResult:
