@@ -80,6 +80,8 @@ class Format:
     - ``write_file(records, fh, ctx)``: for formats whose file is not JSONL (a JSON array, a DocBin),
       writes them to the binary file ``fh`` (atomic: ``sinks``); returns how many;
     - ``whole_file``: import reads the file as one JSON array of records, not as JSONL;
+    - ``take(store, record, annotator)``: for records that are not one article's annotations (``pairs``),
+      import puts each into the store itself; returns how many things it saved, raises ``RefusedInput``;
     - ``cannot_carry``: what the format loses, shown in ``--help``."""
 
     name: str
@@ -89,6 +91,7 @@ class Format:
     write_folder: Callable[[Iterable[Record], Any, ExportContext], int] | None = None
     write_file: Callable[[Iterable[Record], IO[bytes], ExportContext], int] | None = None
     whole_file: bool = False
+    take: Callable[[Store, Record, str | None], int] | None = None
     aliases: tuple[str, ...] = ()
     cannot_carry: str = ""
 

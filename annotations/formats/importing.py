@@ -232,6 +232,11 @@ def run_import(store: Store, args: Namespace, schema: Schema | None = None, err:
     path = Path(args.file)
     fmt = getattr(args, "format", "native") or "native"
     out = Outcome()
+    from . import registry
+
+    take = registry.get(fmt).take
+    if take is not None:
+        return _take_each(store, path, fmt, take, getattr(args, "annotator", None), out, err)
     try:
         recs = read_lines(path, fmt, getattr(args, "annotator", None), schema, out)
     except IsADirectoryError:
@@ -265,4 +270,34 @@ def run_import(store: Store, args: Namespace, schema: Schema | None = None, err:
     skipped = f", {out.skipped} rejected/ignored skipped" if out.skipped else ""
     print(f"claimtag import: {out.records} record(s) imported ({out.articles_added} article(s) added, "
           f"{out.claims_saved} claim(s) saved){skipped}, {len(out.refused)} refused{note}", file=err)
+    return 1 if out.refused else 0
+
+
+def _take_each(store: Store, path: Path, fmt: str, take: Callable[[Store, Any, str | None], int],
+               annotator: str | None, out: Outcome, err: IO[str]) -> int:
+    """Import a format whose records the format puts into the store itself (``Format.take``): each line
+    taken or refused with its place, the others kept."""
+    saved = 0
+    try:
+        for where, _, parsed in _entries(path, fmt, out):
+            try:
+                saved += take(store, parsed, annotator)
+                out.records += 1
+            except RefusedInput as exc:
+                out.refused.append(f"{where}: {exc}")
+    except IsADirectoryError:
+        print(f"claimtag import: {escaped(str(path))} is a folder, not a JSONL file", file=err)
+        return 2
+    except OSError as exc:
+        print(f"claimtag import: cannot read {escaped(str(path))}: {exc.strerror or exc}", file=err)
+        return 2
+    except StoreError as exc:
+        for line in out.refused:
+            print(escaped(line), file=err)
+        print(f"claimtag import: {escaped(str(exc))}; nothing of {escaped(str(path))} after that was saved", file=err)
+        return 2
+    for line in out.refused:
+        print(escaped(line), file=err)
+    print(f"claimtag import: {out.records} record(s) imported ({saved} thing(s) saved), {len(out.refused)} refused",
+          file=err)
     return 1 if out.refused else 0

@@ -61,3 +61,38 @@ def test_pairs_export_writes_both_claims_of_each_link(seeded_store, tmp_path):
                                                     allow_stale=False), err=err) == 0
     recs = {r["doc_id"]: r for r in map(json.loads, native.read_text(encoding="utf-8").splitlines())}
     assert recs[A]["claims"][0]["links"] == ["l1"] and recs[B]["claims"][0]["links"] == ["l1"]
+
+
+def test_pairs_come_back_through_import_claims_and_links_alike(seeded_store, tmp_path):
+    from annotations.formats.importing import run_import
+    from tests.conftest import seed_articles
+
+    a, b = claim(seeded_store, A, "alice", 0, 13), claim(seeded_store, B, "alice", 0, 12, "against")
+    seeded_store.save_link(Link("l1", A, a.id, B, b.id, "same", "alice"))
+    first = tmp_path / "pairs.jsonl"
+
+    def export_pairs(store: Store, out) -> str:
+        assert run_export(store, SimpleNamespace(format="pairs", annotator=None, status=None, output=out,
+                                                 allow_stale=False), err=io.StringIO()) == 0
+        return out.read_text(encoding="utf-8")
+
+    text = export_pairs(seeded_store, first)
+    fresh = Store(tmp_path / "fresh")
+    fresh.add_articles(seed_articles())  # pairs carry quotes, not whole texts: the articles come first
+    err = io.StringIO()
+    assert run_import(fresh, SimpleNamespace(file=first, format="pairs", annotator=None), err=err) == 0
+    assert "1 record(s) imported (1 thing(s) saved)" in err.getvalue()
+    assert fresh.all_links() == seeded_store.all_links()
+    assert {c.id for c in fresh.all_claims()} == {a.id, b.id}
+    assert export_pairs(fresh, tmp_path / "again.jsonl") == text
+    err = io.StringIO()
+    assert run_import(fresh, SimpleNamespace(file=first, format="pairs", annotator=None), err=err) == 0
+    assert "(0 thing(s) saved)" in err.getvalue()  # again: nothing changes
+    bad = tmp_path / "bad.jsonl"
+    rec = json.loads(text)
+    rec["b"]["doc_id"] = "no-such-article"
+    bad.write_text(json.dumps(rec) + "\n" + json.dumps({**rec, "relation": "friends"}) + "\n")
+    err = io.StringIO()
+    assert run_import(Store(tmp_path / "x"), SimpleNamespace(file=bad, format="pairs", annotator=None), err=err) == 1
+    assert f"{bad}:1: a: article {A} is not in the store" in err.getvalue()
+    assert f"{bad}:2: relation must be one of same, related, contradicts" in err.getvalue()
