@@ -80,6 +80,18 @@ class CompareSession:
         self.cursor[self.focus] = max(0, min(n - 1, self.cursor[self.focus] + delta))
         return self.pairing()
 
+    def jump_claim(self, delta: int) -> Pairing:
+        """The focused side's cursor to the sentence of its next (previous) claim, cycling; the other follows."""
+        side = self.sides[self.focus]
+        starts = [s for s, _ in side.sentences]
+        holding = sorted({max(0, bisect_right(starts, c.start) - 1) for c in side.claims})
+        if holding:
+            here = self.cursor[self.focus]
+            later = [i for i in holding if (i > here if delta > 0 else i < here)]
+            self.cursor[self.focus] = (later[0] if delta > 0 else later[-1]) if later else \
+                (holding[0] if delta > 0 else holding[-1])
+        return self.pairing()
+
     def switch(self) -> Pairing:
         """Focus the other side (its cursor stays where the pairing put it)."""
         self.focus = 1 - self.focus

@@ -49,6 +49,7 @@ from ..progress import progress_bar
 from ..schema import Schema
 from ..store import Store
 from ..text.display import escaped
+from ..text.titles import first_line
 from .base import SOURCE_KEY
 from .records import DEFAULT_STANCE, Record, check_labels, make_claims, to_record
 
@@ -169,8 +170,7 @@ def add_missing_articles(store: Store, recs: list[Record], path: Path, out: Outc
                 out.refused.append(f"{path}:{r.line}: the text differs from the one line {current.line if current else '?'} gives "
                                    f"article {doc_id}")
         for k, r in enumerate(versions.values()):
-            title = r.title if r.title is not None else next(
-                (ln.strip() for ln in r.text.split("\n") if ln.strip()), doc_id)[:200]
+            title = r.title if r.title is not None else first_line(r.text) or doc_id
             if len(rounds) <= k:
                 rounds.append([])
             meta = dict(r.meta or {})

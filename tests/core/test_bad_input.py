@@ -208,3 +208,12 @@ def test_fuzzed_imports_never_crash_and_never_store_anything_invalid(tmp_path_fa
     assert status in (0, 1)
     assert_valid(store)
     assert kept in store.claims("keep")
+
+
+def test_a_title_taken_from_the_text_goes_through_the_title_gate(store: Store, tmp_path: Path):
+    """Found by the fuzz test: an imported record without a title got its text's first line as it was,
+    a TAB included. Imports now take the title as `claimtag add` does (text/titles.py)."""
+    path = write_lines(tmp_path / "in.jsonl", [json.dumps({"doc_id": "t", "text": "0\t0\nmore", "annotator": "a"})])
+    assert do_import(store, path)[0] == 0
+    assert store.article("t").title == "0 0"
+    assert_valid(store)

@@ -71,6 +71,11 @@ async def test_l_links_the_two_selected_claims_u_undoes_and_the_reader_says_also
     app = ClaimtagApp(seeded_store, schema, "alice", compare=(FIRST, OBSERVERS))
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
+        await pilot.press("n")  # to 000's only claim: its sentence (6), 001 follows
+        await pilot.pause()
+        assert app.screen.session.cursor == [5, 2]
+        await pilot.press("N", *"kkkkk")  # cycles back to it; then up to sentence 1
+        await pilot.pause()
         await pilot.press("l", "s")  # sentence 1 of 000 has no claim: refused, said
         await pilot.pause()
         assert "no claim of yours in the selected sentence of A" in screen_text(app) and seeded_store.all_links() == []

@@ -98,6 +98,12 @@ class CompareScreen(Screen[None]):
     def action_prev_sentence(self) -> None:
         self.show(self.session.move(-1))
 
+    def action_next_claim(self) -> None:
+        self.show(self.session.jump_claim(1))
+
+    def action_prev_claim(self) -> None:
+        self.show(self.session.jump_claim(-1))
+
     def action_switch_side(self) -> None:
         p = self.session.switch()
         self.view(p.focus).focus()
