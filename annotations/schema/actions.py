@@ -125,6 +125,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("review.shrink_start", "H", "gold claim: start one word right"),
     _a("review.cycle_target", "t", "gold claim: next target"),
     _a("review.labels", "a", "gold article labels"),
+    _a("review.link", "g", "gold link: the focused variant's link to another article, between gold claims (again: "
+       "removed)", yields=True),
     _a("review.undo", "u", "undo the last review step"),
     _a("review.redo", "ctrl+r", "redo"),
     _a("review.help", "question_mark", "help"),

@@ -337,3 +337,41 @@ async def test_a_click_on_the_text_selects_the_unit_there(review_store, schema):
         await pilot.click("#text", offset=(view.gutter_width + 2, y))
         await pilot.pause()
         assert s.index == 1 and "unit 2/3" in screen_text(app)
+
+
+async def test_an_annotators_link_becomes_a_gold_link_between_gold_claims(seeded_store, schema):
+    """Issue 13: links are reviewable like any annotation. alice linked the HSBC sentence of 000 and 001;
+    once both are in gold, g makes the gold link (between the gold claims), g again removes it."""
+    from annotations.editing import ArticleSession
+    from annotations.models import Link
+
+    made = {}
+    for aid, k in ((FIRST, 5), (OBSERVERS, 2)):
+        art = seeded_store.article(aid)
+        for who in ("alice", "bob"):
+            s = ArticleSession(seeded_store, schema, art, who, sentences=seeded_store.sentences(
+                art.sha256, seeded_store.text(art.sha256)))
+            s.move_sentence(k)
+            made[(aid, who)] = s.tag("favor").claim
+    seeded_store.save_link(Link("l1", FIRST, made[(FIRST, "alice")].id, OBSERVERS, made[(OBSERVERS, "alice")].id,
+                                "same", "alice"))
+    app = reviewer_app(seeded_store, schema)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await rows_read(app, pilot)
+        await pilot.press("enter")  # FIRST
+        await pilot.pause()
+        await pilot.press("g")  # nothing in gold yet: refused, said
+        await pilot.pause()
+        assert "decide this unit first" in screen_text(app)
+        await pilot.press("A", "escape", "j", "enter", "A")  # both articles' unanimous units into gold
+        await settled(app, pilot)
+        assert "⇄ same · 000_ecb1173961431c24" in screen_text(app)
+        await pilot.press("g")
+        await settled(app, pilot)
+        (g,) = [x for x in seeded_store.all_links() if x.annotator == GOLD]
+        golds = {c.id for aid in (FIRST, OBSERVERS) for c in seeded_store.claims(aid, GOLD)}
+        assert {g.claim_id, g.other_claim_id} == golds and g.relation == "same"
+        assert "gold ✓" in screen_text(app)
+        await pilot.press("g")
+        await settled(app, pilot)
+        assert [x for x in seeded_store.all_links() if x.annotator == GOLD] == []

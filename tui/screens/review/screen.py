@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from annotations.errors import StoreError
+from annotations.errors import EditRefused, StoreError
 from annotations.review.layers import Letters, opened_by
 from annotations.review.session import ReviewSession
 from annotations.text.display import display_safe
@@ -275,6 +275,25 @@ class ReviewScreen(Screen[None]):
         from ..labels.screen import LabelsScreen
 
         self.app.push_screen(LabelsScreen(self.session), lambda _: self.refresh_view(scroll=False))
+
+    def action_link(self) -> None:
+        """The focused variant's first link to another article, made (or unmade) a gold link."""
+        from annotations.review.links import toggle_gold_link, unit_links
+
+        s, unit = self.session, self.session.unit
+        if unit is None:
+            return
+        self.writer.flush()  # the gold claims it joins must be in the store
+        found = unit_links(self.app.store, unit, self.app.store.all_links())
+        chosen = [u for u in found if u.who == s.variant] or found
+        if not chosen:
+            self.say("no annotator linked a claim of this unit to another article")
+            return
+        try:
+            self.say(toggle_gold_link(self.app.store, chosen[0], s.gold_claims_of(s.index)))
+        except (EditRefused, StoreError) as exc:
+            self.say(str(exc))
+        self.refresh_view(scroll=False)
 
     def action_undo(self) -> None:
         self.step(self.session.undo)

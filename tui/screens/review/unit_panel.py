@@ -7,7 +7,9 @@ from __future__ import annotations
 from rich.text import Text
 
 from annotations.models import Claim
+from annotations.review.links import gold_linked, unit_links
 from annotations.review.session import ReviewSession, unit_labels
+from annotations.review.units import ClaimUnit
 from annotations.text.display import both_ends, display_safe
 
 QUOTE = 36
@@ -62,11 +64,27 @@ def _panel(s: ReviewSession, quote_below: bool) -> Text:
                 out.append(" + ")
             out.append(_claim(c))
             out.append(f"\n{'':16}{_quote(c.quote)}" if quote_below else f" {_quote(c.quote)}")
+    _links(out, s, unit)
     out.append("\n")
     _decision(out, s, quote_below)
     out.append("\n")
     _labels(out, s)
     return out
+
+
+def _links(out: Text, s: ReviewSession, unit: ClaimUnit) -> None:
+    """The annotators' links of the unit's claims to other articles (g makes one a gold link)."""
+    links = s.store.all_links()
+    if not links:
+        return
+    gold_here = s.gold_claims_of(s.index)
+    for ul in unit_links(s.store, unit, links):
+        out.append("\n")
+        out.append(f" {display_safe(s.letters.name(ul.who))[:12]:<12} ⇄ ", style="dim")
+        out.append(ul.link.relation)
+        if gold_linked(links, ul, gold_here):  # before the quote: a narrow panel cuts the line's end
+            out.append(" · gold ✓", style="bold")
+        out.append(f" · {display_safe(ul.other.article_id)} {_quote(ul.other.quote)}")
 
 
 def _decision(out: Text, s: ReviewSession, quote_below: bool) -> None:
