@@ -218,10 +218,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..formats.importing import run_import
 
-    store = open_store(args)
-    status = run_import(store, args, schema=load_schema_for(args))
-    _index_for_compare(store)
-    return status
+    return run_import(open_store(args), args, schema=load_schema_for(args), articles_added=_index_for_compare)
 
 
 def cmd_agree(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
-from ..fileio import atomic_write, read_regular
+from ..fileio import atomic_write_many, read_regular
 from ..models import Article
 from ..store import Store
 from .align import STEM, STOPWORDS
@@ -64,6 +64,7 @@ def load_index(store: Store, shas: Iterable[str]) -> dict[str, dict[str, int]]:
     for sha in want:
         by_prefix.setdefault(sha[:2], []).append(sha)
     out: dict[str, dict[str, int]] = {}
+    writes: list[tuple[Path, str]] = []
     for prefix, group in sorted(by_prefix.items()):
         held = _read(folder, prefix)
         missing = [sha for sha in group if sha not in held]
@@ -73,13 +74,13 @@ def load_index(store: Store, shas: Iterable[str]) -> dict[str, dict[str, int]]:
             except StoreError:
                 continue  # a text the store cannot give: not compared
         if missing and folder is not None:
-            try:
-                atomic_write(folder / f"{prefix}.json", json.dumps({"version": INDEX_VERSION, "terms": held},
-                                                                   ensure_ascii=False, separators=(",", ":")),
-                             store.fs.file_mode)
-            except OSError:
-                pass  # not kept; counted again next time
+            writes.append((folder / f"{prefix}.json", json.dumps({"version": INDEX_VERSION, "terms": held},
+                                                                 ensure_ascii=False, separators=(",", ":"))))
         out.update({sha: held[sha] for sha in group if sha in held})
+    try:
+        atomic_write_many(writes, store.fs.file_mode)  # one sync round for every file (256 after a big add)
+    except OSError:
+        pass  # not kept; counted again next time
     return out
 
 

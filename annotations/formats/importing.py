@@ -225,9 +225,11 @@ def _same(a: Claim, b: Claim) -> bool:
         (not b.updated or a.updated == b.updated)
 
 
-def run_import(store: Store, args: Namespace, schema: Schema | None = None, err: IO[str] | None = None) -> int:
+def run_import(store: Store, args: Namespace, schema: Schema | None = None, err: IO[str] | None = None,
+               articles_added: Callable[[Store], None] | None = None) -> int:
     """``claimtag import``: 0 all imported, 1 some lines refused, 2 the file cannot be read or the store
-    cannot be written (what was written before stays)."""
+    cannot be written (what was written before stays). ``articles_added`` is called when the import
+    added articles (the CLI counts their terms for "articles most like this one")."""
     err = err or sys.stderr
     path = Path(args.file)
     fmt = getattr(args, "format", "native") or "native"
@@ -264,6 +266,8 @@ def run_import(store: Store, args: Namespace, schema: Schema | None = None, err:
         print(f"claimtag import: {escaped(str(exc))}; nothing of {escaped(str(path))} after that was saved",
               file=err)
         return 2
+    if out.articles_added and articles_added is not None:
+        articles_added(store)
     for line in out.reports + out.refused:
         print(escaped(line), file=err)  # a refusal may quote what the file held
     note = f"; {out.defaulted_stance} span(s) had no stance: set to {DEFAULT_STANCE!r}" if out.defaulted_stance else ""
