@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("paths", nargs="+", type=Path)
 
-    p = sub.add_parser("export", help="write the annotations as JSONL")
+    p = sub.add_parser("export", help="write the annotations: JSONL, or the file or folder a format makes")
     _common(p)
     names = registry.export_names()
     p.add_argument("--format", choices=names, default="native", metavar="FORMAT",

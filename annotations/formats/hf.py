@@ -78,4 +78,4 @@ def write_folder(recs: Iterable[Record], sink: FolderSink, ctx: ExportContext) -
 
 FORMAT = Format("hf", "a Hugging Face DatasetDict folder (load_from_disk): train/validation/test by article, "
                 "explicit Features; needs datasets", build=build, write_folder=write_folder,
-                cannot_carry="export only")
+                cannot_carry="nothing but the form: the article meta is a JSON string; export only")
