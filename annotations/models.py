@@ -376,14 +376,10 @@ def toggled_label(labels: dict[str, list[str]], label_set: str, value: str, mult
     place of the set's value (one allowed), where choosing the chosen value again keeps it (a key typed
     twice must not silently clear a choice: clearing a set is a key of its own)."""
     current = list(labels.get(label_set, []))
-    if value in current and not multiple:
-        pass
-    elif value in current:
-        current.remove(value)
-    elif multiple:
-        current.append(value)
-    else:
+    if not multiple:
         current = [value]
+    else:
+        current = [v for v in current if v != value] if value in current else [*current, value]
     return {**{k: list(v) for k, v in labels.items()}, label_set: current}
 
 

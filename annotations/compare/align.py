@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 0.35  # score below which a best candidate is not a counterpart (bench_align.py)
@@ -54,6 +54,13 @@ def specifics(text: str) -> set[str]:
     return {s for s in numbers | names | quoted if len(s) > 1}
 
 
+def tfidf_vector(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
+    """Sublinear TF (``1 + log count``) times IDF, L2-normalised: sentences here, whole texts in ``similar``."""
+    v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in counts.items() if c > 0}
+    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {t: x / norm for t, x in v.items()}
+
+
 @dataclass(frozen=True)
 class Candidate:
     index: int  # the other article's sentence
@@ -76,14 +83,9 @@ class Aligner:
             df.update(ngrams(sentence).keys())
         n = sum(len(side) for side in grams) + len(background)
         idf = {t: math.log((n + 1) / (k + 1)) + 1 for t, k in df.items()}
-        self.vectors = [[self._vector(g, idf) for g in side] for side in grams]
+        self.vectors = [[tfidf_vector(g, idf) for g in side] for side in grams]
         self.specifics = [[specifics(s) for s in side] for side in self.sides]
 
-    @staticmethod
-    def _vector(grams: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-        v = {t: (1 + math.log(c)) * idf[t] for t, c in grams.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {t: x / norm for t, x in v.items()}
 
     def score(self, side: int, i: int, j: int) -> float:
         """How alike sentence ``i`` of ``side`` (0: A, 1: B) and sentence ``j`` of the other side are."""

@@ -17,13 +17,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import StoreError
 from ..fileio import atomic_write_many, read_regular
 from ..models import Article
 from ..store import Store
-from .align import STEM, STOPWORDS
+from .align import STEM, STOPWORDS, tfidf_vector
 
 INDEX_VERSION = 1
 TOP_TERMS = 80  # the most frequent stems of a text that stand for it
@@ -114,7 +113,7 @@ def _ranked(articles: list[Article], terms: dict[str, dict[str, int]], query_ter
         df.update(terms.get(sha, {}).keys())
     n = len(articles)
     idf = {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()}
-    query = _vector(query_terms, idf)
+    query = tfidf_vector(query_terms, idf)
     scored: dict[str, float] = {}
     for a in articles:
         if a.id == exclude or a.sha256 not in terms:
@@ -122,7 +121,7 @@ def _ranked(articles: list[Article], terms: dict[str, dict[str, int]], query_ter
         doc = terms[a.sha256]
         if not any(t in query for t in doc):
             continue
-        v = _vector(doc, idf)
+        v = tfidf_vector(doc, idf)
         scored[a.id] = sum(x * v.get(t, 0.0) for t, x in query.items())
     by_id = {a.id: a for a in articles}
     best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
@@ -158,9 +157,3 @@ def where_else(store: Store, quote: str, exclude: str | None = None, k: int = 5,
             found.append(Appearance(candidate.article, s, e, best.score))
     found.sort(key=lambda x: (-x.score, x.article.id))
     return found[:k]
-
-
-def _vector(counts: dict[str, Any], idf: dict[str, float]) -> dict[str, float]:
-    v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in counts.items() if c > 0}
-    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-    return {t: x / norm for t, x in v.items()}

@@ -162,6 +162,15 @@ def article_meta(u: Unit) -> Record:
     return {SOURCE_KEY: u.article.source if u.article else "", **meta}
 
 
+CLAIM_FIELDS = ("id", "start", "end", "text", "type", "stance", "target", "note", "created", "updated")
+
+
+def claim_record(c: Claim) -> Record:
+    """A claim as the formats that carry all of it write it (``CLAIM_FIELDS``; ``text`` is the quote)."""
+    return {"id": c.id, "start": c.start, "end": c.end, "text": c.quote, "type": c.type, "stance": c.stance,
+            "target": c.target, "note": c.note, "created": c.created, "updated": c.updated}
+
+
 def unit_meta(u: Unit, ctx: ExportContext) -> Record:
     """The ``meta`` of formats that keep claimtag's fields beside their own (prodigy, doccano)."""
     return {"doc_id": u.doc_id, "title": u.article.title if u.article else "", "annotator": u.annotator,

@@ -44,7 +44,6 @@ def write_file(recs: Iterable[Record], fh: IO[bytes], ctx: ExportContext) -> int
         nlp = spacy.blank(ctx.options.lang)
     except Exception as exc:  # spaCy raises its own error types for an unknown language
         raise ExportError(f"docbin: spacy.blank({ctx.options.lang!r}) failed: {exc}") from None
-    mode = "expand" if ctx.options.misaligned == "expand" else "strict"
     out = DocBin(store_user_data=True)
     n = 0
     for rec in recs:
@@ -52,9 +51,9 @@ def write_file(recs: Iterable[Record], fh: IO[bytes], ctx: ExportContext) -> int
         spans, kept = [], []
         for c in rec["claims"]:
             span = doc.char_span(c["start"], c["end"], label=c["label"], alignment_mode="strict")
-            if span is None:
-                span = doc.char_span(c["start"], c["end"], label=c["label"], alignment_mode=mode) \
-                    if mode == "expand" else None
+            if span is None:  # off the token boundaries: expanded to whole tokens, or dropped
+                if ctx.options.misaligned == "expand":
+                    span = doc.char_span(c["start"], c["end"], label=c["label"], alignment_mode="expand")
                 ctx.note("span(s) off spaCy's token boundaries expanded to whole tokens" if span is not None
                          else "span(s) off spaCy's token boundaries dropped (--misaligned drop)")
             if span is not None:

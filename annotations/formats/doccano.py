@@ -52,6 +52,14 @@ def build(u: Unit, text: str, ctx: ExportContext) -> list[Record]:
              "meta": meta}]
 
 
+def _key(start: object, end: object, label: object) -> tuple[int, int, str] | None:
+    """What a span and its ``meta.claims`` entry are matched by; None for offsets that are not numbers
+    (the span is refused later, with its reason)."""
+    if type(start) is not int or type(end) is not int:
+        return None
+    return start, end, str(label).lower()
+
+
 def _stance_of(label: object) -> str | None:
     return label.split(":", 1)[1].lower() if isinstance(label, str) and ":" in label else None
 
@@ -72,14 +80,15 @@ def read(rec: Record) -> Record:
                 raise RefusedInput(f"label entry {json.dumps(item, ensure_ascii=False)[:40]} is not [start, end, LABEL]")
             spans.append({"start": item[0], "end": item[1], "label": item[2]})
     extra = obj(rec.get("meta"), "meta").get("claims")
-    entries: dict[tuple[object, object, str], list[Record]] = {}
+    entries: dict[tuple[int, int, str], list[Record]] = {}
     for more in extra if isinstance(extra, list) else []:
-        if isinstance(more, dict):
-            label = more.get("label") or str(more.get("type", "")).upper()
-            entries.setdefault((more.get("start"), more.get("end"), str(label).lower()), []).append(more)
+        if isinstance(more, dict) and (key := _key(more.get("start"), more.get("end"),
+                                                   more.get("label") or str(more.get("type", "")).upper())):
+            entries.setdefault(key, []).append(more)
     unmatched = 0
     for span in spans:  # by (start, end, label): doccano may have dropped or added spans
-        found = entries.get((span["start"], span["end"], str(span["label"]).lower()))
+        key = _key(span["start"], span["end"], span["label"])
+        found = entries.get(key) if key else None
         if found:
             span.update({k: v for k, v in found.pop(0).items() if k in CLAIM_KEYS})
         else:

@@ -18,16 +18,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import ExportError
-from .base import ExportContext, Format, Record, Unit, article_meta, every_label
+from .base import CLAIM_FIELDS, ExportContext, Format, Record, Unit, article_meta, claim_record, every_label
 from .sinks import FolderSink
 
 SPLITS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
-CLAIM_FIELDS = ("id", "start", "end", "text", "type", "stance", "target", "note", "created", "updated")
 
 
 def build(u: Unit, text: str, ctx: ExportContext) -> list[Record]:
-    claims = [{"id": c.id, "start": c.start, "end": c.end, "text": c.quote, "type": c.type, "stance": c.stance,
-               "target": c.target, "note": c.note, "created": c.created, "updated": c.updated} for c in u.claims]
+    claims = [claim_record(c) for c in u.claims]
     return [{"doc_id": u.doc_id, "title": u.article.title if u.article else "", "text": text, "text_sha256": u.sha,
              "annotator": u.annotator, "status": u.state.status, "stale": u.stale, "labels": every_label(u, ctx),
              "claims": claims, "meta": json.dumps(article_meta(u), ensure_ascii=False, sort_keys=True)}]

@@ -230,78 +230,69 @@ def run_import(store: Store, args: Namespace, schema: Schema | None = None, err:
     """``claimtag import``: 0 all imported, 1 some lines refused, 2 the file cannot be read or the store
     cannot be written (what was written before stays). ``articles_added`` is called when the import
     added articles (the CLI counts their terms for "articles most like this one")."""
+    from . import registry
+
     err = err or sys.stderr
     path = Path(args.file)
     fmt = getattr(args, "format", "native") or "native"
+    annotator = getattr(args, "annotator", None)
     out = Outcome()
-    from . import registry
-
     take = registry.get(fmt).take
-    if take is not None:
-        return _take_each(store, path, fmt, take, getattr(args, "annotator", None), out, err)
     try:
-        recs = read_lines(path, fmt, getattr(args, "annotator", None), schema, out)
+        if take is not None:
+            summary = _take_each(store, path, fmt, take, annotator, out)
+        else:
+            summary = _import_file(store, path, fmt, annotator, schema, out, err)
     except IsADirectoryError:
         print(f"claimtag import: {escaped(str(path))} is a folder, not a JSONL file", file=err)
         return 2
-    except OSError as exc:
-        print(f"claimtag import: cannot read {escaped(str(path))}: {exc.strerror or exc}", file=err)
-        return 2
-    try:
-        total = len(recs) + sum(len(r.made) + (r.status is not None or r.labels is not None) for r in recs)
-        with progress_bar(err, "importing", total) as advance:
-            added = [0]
-
-            def article_added(n: int) -> None:
-                added[0] += n
-                advance(n)
-
-            n_recs = len(recs)
-            recs = add_missing_articles(store, recs, path, out, article_added)
-            advance(n_recs - added[0])  # the records whose article the store had
-            import_records(store, recs, path, out, advance)
     except StoreError as exc:  # the store cannot be written (read-only, full disk, locked): not the input's fault
         for line in out.refused:
             print(escaped(line), file=err)
         print(f"claimtag import: {escaped(str(exc))}; nothing of {escaped(str(path))} after that was saved",
               file=err)
         return 2
+    except OSError as exc:  # the store's own write errors are StoreErrors: this is the input file
+        print(f"claimtag import: cannot read {escaped(str(path))}: {exc.strerror or exc}", file=err)
+        return 2
     if out.articles_added and articles_added is not None:
         articles_added(store)
     for line in out.reports + out.refused:
         print(escaped(line), file=err)  # a refusal may quote what the file held
     note = f"; {out.defaulted_stance} span(s) had no stance: set to {DEFAULT_STANCE!r}" if out.defaulted_stance else ""
-    skipped = f", {out.skipped} rejected/ignored skipped" if out.skipped else ""
-    print(f"claimtag import: {out.records} record(s) imported ({out.articles_added} article(s) added, "
-          f"{out.claims_saved} claim(s) saved){skipped}, {len(out.refused)} refused{note}", file=err)
+    print(f"claimtag import: {summary}, {len(out.refused)} refused{note}", file=err)
     return 1 if out.refused else 0
+
+
+def _import_file(store: Store, path: Path, fmt: str, annotator: str | None, schema: Schema | None, out: Outcome,
+                 err: IO[str]) -> str:
+    """Records of one article's annotations each: read and checked whole first, then saved; says what."""
+    recs = read_lines(path, fmt, annotator, schema, out)
+    total = len(recs) + sum(len(r.made) + (r.status is not None or r.labels is not None) for r in recs)
+    with progress_bar(err, "importing", total) as advance:
+        added = [0]
+
+        def article_added(n: int) -> None:
+            added[0] += n
+            advance(n)
+
+        n_recs = len(recs)
+        recs = add_missing_articles(store, recs, path, out, article_added)
+        advance(n_recs - added[0])  # the records whose article the store had
+        import_records(store, recs, path, out, advance)
+    skipped = f", {out.skipped} rejected/ignored skipped" if out.skipped else ""
+    return f"{out.records} record(s) imported ({out.articles_added} article(s) added, {out.claims_saved} claim(s) saved){skipped}"
 
 
 def _take_each(store: Store, path: Path, fmt: str, take: Callable[[Store, Any, str | None], int],
-               annotator: str | None, out: Outcome, err: IO[str]) -> int:
-    """Import a format whose records the format puts into the store itself (``Format.take``): each line
-    taken or refused with its place, the others kept."""
+               annotator: str | None, out: Outcome) -> str:
+    """A format whose records the format puts into the store itself (``Format.take``): each line taken or
+    refused with its place, the others kept; says what."""
     saved = 0
-    try:
-        for where, _, parsed in _entries(path, fmt, out):
-            try:
-                saved += take(store, parsed, annotator)
-                out.records += 1
-            except RefusedInput as exc:
-                out.refused.append(f"{where}: {exc}")
-    except IsADirectoryError:
-        print(f"claimtag import: {escaped(str(path))} is a folder, not a JSONL file", file=err)
-        return 2
-    except OSError as exc:
-        print(f"claimtag import: cannot read {escaped(str(path))}: {exc.strerror or exc}", file=err)
-        return 2
-    except StoreError as exc:
-        for line in out.refused:
-            print(escaped(line), file=err)
-        print(f"claimtag import: {escaped(str(exc))}; nothing of {escaped(str(path))} after that was saved", file=err)
-        return 2
-    for line in out.refused:
-        print(escaped(line), file=err)
-    print(f"claimtag import: {out.records} record(s) imported ({saved} thing(s) saved), {len(out.refused)} refused",
-          file=err)
-    return 1 if out.refused else 0
+    for where, _, parsed in _entries(path, fmt, out):
+        try:
+            saved += take(store, parsed, annotator)
+            out.records += 1
+        except RefusedInput as exc:
+            out.refused.append(f"{where}: {exc}")
+    return f"{out.records} record(s) imported ({saved} thing(s) saved)"

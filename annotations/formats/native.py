@@ -16,13 +16,11 @@ from __future__ import annotations
 
 from ..errors import RefusedInput
 from ..models import GOLD, Decision
-from .base import ExportContext, Format, Record, Unit, article_meta, every_label
+from .base import ExportContext, Format, Record, Unit, article_meta, claim_record, every_label
 
 
 def build(u: Unit, text: str, ctx: ExportContext) -> list[Record]:
-    claims = [{"id": c.id, "start": c.start, "end": c.end, "text": c.quote, "type": c.type, "stance": c.stance,
-               "target": c.target, "note": c.note, "created": c.created, "updated": c.updated,
-               "links": sorted(x.id for x in ctx.links_of(c.id))} for c in u.claims]
+    claims = [{**claim_record(c), "links": sorted(x.id for x in ctx.links_of(c.id))} for c in u.claims]
     record = {"doc_id": u.doc_id, "title": u.article.title if u.article else "", "text": text, "text_sha256": u.sha,
               "meta": article_meta(u), "annotator": u.annotator, "status": u.state.status,
               "labels": every_label(u, ctx), "stale": u.stale, "claims": claims}

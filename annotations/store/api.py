@@ -43,8 +43,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tinydb import where
-
 from ..errors import BadRecord, StoreError
 from ..fileio import atomic_write_many, read_regular
 from ..models import (
@@ -69,9 +67,9 @@ from .create import STORE_MARKER, STORE_SCHEMA_VERSION, create_store
 from .db import match, put
 from .files import copy_json, read_json_file
 from .fs import StoreFS, write_error
-from .gold import GoldChange, apply_gold, read_decisions
-from .links import put_link, read_links, remove_link
-from .writes import plain, put_state, save_group, state_fields
+from .gold import GoldChange, apply_gold
+from .links import LinkCache, put_link, remove_link
+from .writes import merge_article, plain, put_state, save_group, state_fields
 
 R = TypeVar("R")
 
@@ -92,6 +90,7 @@ class Store:
         self.fs.check_layout()
         self.buckets = Buckets(self.root, self.fs)
         self._texts: OrderedDict[str, str] = OrderedDict()
+        self._links = LinkCache(self.root / "links")  # read again only when a links file changed
         self._mutex = threading.Lock()  # for the text cache (an app may use a Store from threads)
 
     @property
@@ -151,7 +150,7 @@ class Store:
                 existing = {doc.get("id"): doc for doc in corpus.all()}
                 changed: dict[str, dict[str, Any]] = {}
                 for item, sha in group:
-                    results.append(self._merge_article(bucket, existing, changed, item, sha))
+                    results.append(merge_article(self.buckets.table("claims", bucket), existing, changed, item, sha))
                 for aid, rec in changed.items():
                     if aid in existing:
                         put(corpus, existing[aid], rec)
@@ -161,24 +160,6 @@ class Store:
             if progress is not None:
                 progress(len(group))
         return results
-
-    def _merge_article(self, bucket: str, existing: dict, changed: dict, item: NewArticle, sha: str) -> AddResult:
-        record = Article(id=item.id, title=item.title, source=item.source, sha256=sha,
-                         length=len(item.text), meta=item.meta, added=now_iso(),
-                         removed_controls=item.removed_controls).to_record()
-        old = changed.get(item.id) or existing.get(item.id)
-        if old is None:
-            changed[item.id] = record
-            return AddResult(item.id, "added")
-        if old.get("sha256") == sha:
-            return AddResult(item.id, "unchanged")
-        old_versions = old.get("old_versions") if isinstance(old.get("old_versions"), list) else []
-        versions = [v for v in old_versions if v != sha] + ([old["sha256"]] if isinstance(old.get("sha256"), str) else [])
-        record["old_versions"] = versions
-        record["added"] = old.get("added", record["added"])
-        changed[item.id] = record
-        stale = self.buckets.table("claims", bucket).count((where("article_id") == item.id) & (where("text_sha256") != sha))
-        return AddResult(item.id, "new version", stale)
 
     def _write_texts(self, texts: list[tuple[str, str]]) -> None:
         """Write the texts the store lacks (content-addressed: an existing one is never rewritten)."""
@@ -348,10 +329,10 @@ class Store:
     def decisions(self, article_id: str) -> list[Decision]:
         """The reviewers' decisions on one article (``review/units.py`` says what they decide on)."""
         docs = self.buckets.table("review", bucket_of(article_id)).search(match(article_id=article_id))
-        return sorted(read_decisions([dict(d) for d in docs], self.buckets.skipped), key=lambda d: (d.start, d.end, d.id))
+        return sorted(self._records(Decision, [dict(d) for d in docs], "review"), key=lambda d: (d.start, d.end, d.id))
 
     def all_decisions(self) -> list[Decision]:
-        return read_decisions(list(self.buckets.scan("review")), self.buckets.skipped)
+        return list(self._records(Decision, self.buckets.scan("review"), "review"))
 
     def apply_gold(self, step: GoldChange, reviewer: str) -> None:
         """One review step on one article, atomically (gold claims, decisions, the gold state)."""
@@ -382,8 +363,8 @@ class Store:
 
     def all_links(self, annotator: str | None = None) -> list[Link]:
         """Every link (of ``annotator``), both ends: a link lives in its first article's bucket only."""
-        links = read_links(list(self.buckets.scan("links")), self.buckets.skipped)
-        return sorted((x for x in links if annotator is None or x.annotator == annotator), key=lambda x: (x.created, x.id))
+        links = self._links.links(lambda: self._records(Link, self.buckets.scan("links"), "links"))
+        return [x for x in links if annotator is None or x.annotator == annotator]
 
     # -- checks ---------------------------------------------------------------------------------
 

@@ -86,14 +86,3 @@ def _overtaken(stored: Sequence[dict[str, Any]], step: GoldChange) -> set[str]:
         if k >= 0 and ends_before[k] > s:
             out.add(str(did))
     return out
-
-
-def read_decisions(docs: Sequence[dict[str, Any]], skipped: dict[str, str]) -> list[Decision]:
-    """Decisions from stored documents; one of the wrong shape (a hand edit) is left out and named."""
-    out: list[Decision] = []
-    for doc in docs:
-        try:
-            out.append(Decision.from_record(doc))
-        except StoreError as exc:
-            skipped[f"review record {str(doc.get('id') if isinstance(doc, dict) else '?')[:60]}"] = str(exc)
-    return out

@@ -4,8 +4,9 @@ claim's article): put or removed whole inside ``Buckets.change``, each logged (`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from ..errors import StoreError
 from ..models import Link
@@ -34,12 +35,28 @@ def remove_link(change: BucketChange, link: Link) -> bool:
     return True
 
 
-def read_links(docs: Sequence[dict[str, Any]], skipped: dict[str, str]) -> list[Link]:
-    """Links from stored documents; one of the wrong shape (a hand edit) is left out and named."""
-    out: list[Link] = []
-    for doc in docs:
+class LinkCache:
+    """Every link of the store, parsed again only when a links file changed (its name, size, time and
+    inode, from one listing of ``links/``): the review panel, the compare view and the reader ask on
+    every key, and a listing costs far less than reading and parsing the files."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._seen: tuple[tuple[str, int, int, int], ...] | None = None
+        self._links: list[Link] = []
+
+    def _signature(self) -> tuple[tuple[str, int, int, int], ...]:
         try:
-            out.append(Link.from_record(doc))
-        except StoreError as exc:
-            skipped[f"link record {str(doc.get('id') if isinstance(doc, dict) else '?')[:60]}"] = str(exc)
-    return out
+            with os.scandir(self.folder) as entries:
+                return tuple(sorted((e.name, (st := e.stat(follow_symlinks=False)).st_size, st.st_mtime_ns, st.st_ino)
+                                    for e in entries))
+        except OSError:
+            return ()
+
+    def links(self, read: Callable[[], Iterable[Link]]) -> list[Link]:
+        """The links, by ``read()`` (the store's checked reading of ``links/``) when the files changed."""
+        seen = self._signature()
+        if seen != self._seen:
+            self._links = sorted(read(), key=lambda x: (x.created, x.id))
+            self._seen = seen
+        return self._links

@@ -1,4 +1,5 @@
-"""What one change does to a bucket's tables (inside ``Buckets.change``): claims put, a state put.
+"""What one change does to a bucket's tables (inside ``Buckets.change``): claims put, a state put, an
+article (or a new version of it) merged.
 ``Store`` calls these for single saves and imports alike, so a rule about a save lives here once."""
 
 from __future__ import annotations
@@ -7,10 +8,21 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
 
-from tinydb.table import Document
+from tinydb import where
+from tinydb.table import Document, Table
 
 from ..errors import StoreError
-from ..models import STATUSES, ArticleState, Claim, labels_problem, now_iso, record_problem
+from ..models import (
+    STATUSES,
+    AddResult,
+    Article,
+    ArticleState,
+    Claim,
+    NewArticle,
+    labels_problem,
+    now_iso,
+    record_problem,
+)
 from .buckets import BucketChange
 from .counts import recount, recount_many
 from .db import FreshTable, match, put
@@ -79,3 +91,24 @@ def put_state(change: BucketChange, article_id: str, annotator: str, fields: dic
     put(states, before, record)
     change.log(annotator, "state.put", f"{article_id}/{annotator}", plain(before), record)
     return record
+
+
+def merge_article(claims: Table, existing: dict[Any, Any], changed: dict[str, Any], item: NewArticle,
+                  sha: str) -> AddResult:
+    """``item`` (text ``sha``) as the record to put in ``changed``: a new article, an unchanged one, or a new
+    version (the old text goes to ``old_versions``; the claims left on it are counted as stale)."""
+    record = Article(id=item.id, title=item.title, source=item.source, sha256=sha, length=len(item.text),
+                     meta=item.meta, added=now_iso(), removed_controls=item.removed_controls).to_record()
+    old = changed.get(item.id) or existing.get(item.id)
+    if old is None:
+        changed[item.id] = record
+        return AddResult(item.id, "added")
+    if old.get("sha256") == sha:
+        return AddResult(item.id, "unchanged")
+    old_versions = old.get("old_versions") if isinstance(old.get("old_versions"), list) else []
+    versions = [v for v in old_versions if v != sha] + ([old["sha256"]] if isinstance(old.get("sha256"), str) else [])
+    record["old_versions"] = versions
+    record["added"] = old.get("added", record["added"])
+    changed[item.id] = record
+    stale = claims.count((where("article_id") == item.id) & (where("text_sha256") != sha))
+    return AddResult(item.id, "new version", stale)

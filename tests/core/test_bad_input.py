@@ -217,3 +217,12 @@ def test_a_title_taken_from_the_text_goes_through_the_title_gate(store: Store, t
     assert do_import(store, path)[0] == 0
     assert store.article("t").title == "0 0"
     assert_valid(store)
+
+
+def test_doccano_offsets_that_are_not_numbers_are_refused_not_a_crash(store: Store, tmp_path: Path):
+    """Found by the fuzz test: matching doccano spans to meta.claims by (start, end, label) hashed a list."""
+    rec = {"text": TEXT, "label": [[[0], [], "FACT"]], "meta": {"annotator": "a", "claims": [{"start": [0], "end": 1}]}}
+    path = write_lines(tmp_path / "in.jsonl", [json.dumps(rec)])
+    status, err = do_import(store, path, "doccano")
+    assert status == 1 and f"{path}:1: claim 1:" in err
+    assert_valid(store)
