@@ -96,3 +96,14 @@ def test_pairs_come_back_through_import_claims_and_links_alike(seeded_store, tmp
     assert run_import(Store(tmp_path / "x"), SimpleNamespace(file=bad, format="pairs", annotator=None), err=err) == 1
     assert f"{bad}:1: a: article {A} is not in the store" in err.getvalue()
     assert f"{bad}:2: relation must be one of same, related, contradicts" in err.getvalue()
+
+
+def test_links_read_once_are_read_again_when_another_process_changes_them(seeded_store):
+    """all_links keeps its parse until a links file changes (it is asked on every key in review)."""
+    other = Store(seeded_store.root)  # another process's view of the same store
+    assert other.all_links() == []
+    a, b = claim(seeded_store, A, "alice", 0, 13), claim(seeded_store, B, "alice", 0, 12)
+    link = seeded_store.save_link(Link("l1", A, a.id, B, b.id, "same", "alice"))
+    assert other.all_links() == [link]
+    seeded_store.delete_link(link)
+    assert other.all_links() == []
