@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..store import Store
-from .align import THRESHOLD, Aligner
+from .align import FLOOR, Aligner
 
 
 @dataclass(frozen=True)
@@ -16,9 +16,10 @@ class AlignmentQuality:
     same: int  # hand-paired "same" sentences
     top_a: int  # ... whose counterpart is A's sentence's top candidate
     top_b: int  # ... and the other way round
+    given: int  # ... whose counterpart is given both ways (top candidate, over the floor)
     unmatched: int  # sentences with no counterpart (both sides)
     false_matches: int  # ... given a counterpart anyway at the threshold
-    threshold: float = THRESHOLD
+    floor: float = FLOOR
 
 
 def sentences_of(store: Store, article_id: str) -> list[str]:
@@ -36,6 +37,8 @@ def quality(store: Store, pairs_file: Path) -> AlignmentQuality:
     al = Aligner(a, b, background)
     top_a = sum(al.candidates(0, i, 1)[0].index == j for i, j in g["same"])
     top_b = sum(al.candidates(1, j, 1)[0].index == i for i, j in g["same"])
+    given = sum(getattr(al.counterpart(0, i), "index", None) == j and getattr(al.counterpart(1, j), "index", None) == i
+                for i, j in g["same"])
     false = sum(al.counterpart(0, i) is not None for i in g["unmatched_a"]) + \
         sum(al.counterpart(1, j) is not None for j in g["unmatched_b"])
-    return AlignmentQuality(len(g["same"]), top_a, top_b, len(g["unmatched_a"]) + len(g["unmatched_b"]), false)
+    return AlignmentQuality(len(g["same"]), top_a, top_b, given, len(g["unmatched_a"]) + len(g["unmatched_b"]), false)

@@ -6,12 +6,14 @@ Plain state the compare screen draws; tests drive it without a UI."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import EditRefused
 from ..models import Article, Claim, Link
 from ..store import Store
 from .align import Aligner, Candidate, word_differences
+from .features import text_features
 
 BACKGROUND_ARTICLES = 30  # other articles whose sentences weigh the IDF (what the corpus says everywhere)
 
@@ -40,11 +42,12 @@ class CompareSession:
         self.store, self.annotator = store, annotator
         self.sides = (self._side(a_id), self._side(b_id))
         others = [a for a in store.articles() if a.id not in (a_id, b_id)][:BACKGROUND_ARTICLES]
-        background = []
+        background: list[Iterable[str]] = []
         for art in others:
             text = store.text(art.sha256)
-            background += [text[s:e] for s, e in store.sentences(art.sha256, text)]
-        self.aligner = Aligner(self._sentence_texts(self.sides[0]), self._sentence_texts(self.sides[1]), background)
+            background += [f.grams.keys() for f in text_features(store, art.sha256, text, store.sentences(art.sha256, text))]
+        a, b = (text_features(store, side.article.sha256, side.text, side.sentences) for side in self.sides)
+        self.aligner = Aligner.from_features(a, b, background)
         self.focus = 0
         self.cursor = [0, 0]
         self.made: list[Link] = []  # links made in this view, for undo
@@ -56,10 +59,6 @@ class CompareSession:
         text = self.store.text(article.sha256)
         claims = [c for c in self.store.claims(article_id, self.annotator) if c.text_sha256 == article.sha256]
         return Side(article, text, self.store.sentences(article.sha256, text) or [(0, len(text))], claims)
-
-    @staticmethod
-    def _sentence_texts(side: Side) -> list[str]:
-        return [side.text[s:e] for s, e in side.sentences]
 
     def pairing(self) -> Pairing:
         here = self.cursor[self.focus]

@@ -9,7 +9,10 @@ Layout (every file is JSON or text a person can read)::
     STORE/states/<bb>.json         per (article, annotator): status, labels, claim count
     STORE/review/<bb>.json         the reviewers' decisions behind the gold layer (table "decisions")
     STORE/log/<annotator>.jsonl    append-only log of every change (before/after, UNIX user, applied)
+    STORE/links/<bb>.json          links between claims of two articles (table "links"), by first article
     STORE/cache/sentences/<sha>.json  sentence offsets, derived, safe to delete
+    STORE/cache/features/<sha>.json   what the aligner counts of each sentence (compare/features.py), same
+    STORE/cache/terms/<xx>.json       each text's term counts for "most similar" (compare/similar.py), same
     STORE/claimtag-store.lock      the bucket locks (a POSIX record lock per bucket byte)
 
 An article's records live in bucket ``<bb>`` (two hex digits of a hash of its
