@@ -47,9 +47,26 @@ def gold_link_id(here: Claim, there: Claim) -> str:
     return "gold-" + hashlib.sha256("\0".join(ids).encode()).hexdigest()[:16]
 
 
-def toggle_gold_link(store: Store, ul: UnitLink, gold_here: list[Claim]) -> str:
-    """Link the unit's gold claim to the gold claim over ``ul.other`` with ``ul``'s relation, or remove that
-    gold link if it is there; says what it did. Refused while either end has no gold claim."""
+@dataclass(frozen=True)
+class LinkChange:
+    """One step on the gold layer's links (a review step like a decision: undone by its ``inverse``)."""
+
+    add: Link | None = None
+    remove: Link | None = None
+
+    def inverse(self) -> LinkChange:
+        return LinkChange(self.remove, self.add)
+
+    def apply(self, store: Store) -> None:
+        if self.remove is not None:
+            store.delete_link(self.remove)
+        if self.add is not None:
+            store.save_link(self.add)
+
+
+def gold_link_change(store: Store, ul: UnitLink, gold_here: list[Claim]) -> tuple[LinkChange, str]:
+    """The step that links the unit's gold claim to the gold claim over ``ul.other`` with ``ul``'s relation,
+    or removes that gold link if it is there, and what it does. Refused while either end has no gold claim."""
     if not gold_here:
         raise EditRefused("decide this unit first: it has no gold claim to link")
     here = max(gold_here, key=lambda g: _overlap(g, ul.mine))
@@ -60,10 +77,9 @@ def toggle_gold_link(store: Store, ul: UnitLink, gold_here: list[Claim]) -> str:
     link_id = gold_link_id(here, there)
     held = next((x for x in store.all_links(GOLD) if x.id == link_id), None)
     if held is not None:
-        store.delete_link(held)
-        return f"gold link ({held.relation}) to {ul.other.article_id} removed"
-    store.save_link(Link(link_id, here.article_id, here.id, there.article_id, there.id, ul.link.relation, GOLD))
-    return f"gold link: {ul.link.relation} to {ul.other.article_id}"
+        return LinkChange(remove=held), f"gold link ({held.relation}) to {ul.other.article_id} removed"
+    link = Link(link_id, here.article_id, here.id, there.article_id, there.id, ul.link.relation, GOLD)
+    return LinkChange(add=link), f"gold link: {ul.link.relation} to {ul.other.article_id}"
 
 
 def gold_linked(links: list[Link], ul: UnitLink, gold_here: list[Claim]) -> bool:

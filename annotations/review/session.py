@@ -22,21 +22,25 @@ from ..store import GoldChange, Store
 from ..text.clauses import word_step
 from . import decisions as rules
 from .layers import Letters, opened_by
+from .links import LinkChange, UnitLink, gold_link_change
 from .units import ClaimUnit, units_of
 
 
 @dataclass(frozen=True)
 class Step:
-    forward: GoldChange
-    backward: GoldChange
+    forward: GoldChange | LinkChange
+    backward: GoldChange | LinkChange
     what: str
 
 
 class ReviewSession:
     def __init__(self, store: Store, schema: Schema, article: Article, reviewer: str, letters: Letters,
-                 write: Callable[[GoldChange, str], None] | None = None):
+                 write: Callable[[GoldChange, str], None] | None = None, flush: Callable[[], None] | None = None):
+        """``flush``: wait until every step given to ``write`` is saved (before a gold link step, whose
+        ends are gold claims that must be in the store)."""
         self.store, self.schema, self.article, self.reviewer = store, schema, article, reviewer
         self.write = write or store.apply_gold
+        self.flush = flush or (lambda: None)
         self.letters = letters
         self.text = store.text(article.sha256)
         self.index = 0  # the unit under the cursor
@@ -323,10 +327,24 @@ class ReviewSession:
             return None
         step = source.pop()
         change = step.backward if backward else step.forward
-        self.write(change, self.reviewer)
+        if isinstance(change, LinkChange):
+            self.flush()
+            change.apply(self.store)
+        else:
+            self.write(change, self.reviewer)
+            self._applied(change)
         target.append(step)
-        self._applied(change)
         return f"{'undone' if backward else 'redone'}: {step.what}"
+
+    def toggle_gold_link(self, ul: UnitLink) -> str:
+        """Make the annotators' link ``ul`` (of the unit under the cursor) a gold link between the gold claims
+        at both ends, or remove that gold link: a step of its own, undone and redone like a decision."""
+        self.flush()  # the gold claims it joins must be in the store
+        change, what = gold_link_change(self.store, ul, self.gold_claims_of(self.index))
+        change.apply(self.store)
+        self._done.append(Step(change, change.inverse(), what))
+        self._undone.clear()
+        return what
 
 
 def unit_labels(session: ReviewSession, i: int) -> Sequence[str]:

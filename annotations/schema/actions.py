@@ -127,7 +127,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("review.labels", "a", "gold article labels"),
     _a("review.link", "g", "gold link: the focused variant's link to another article, between gold claims (again: "
        "removed)", yields=True),
-    _a("review.undo", "u", "undo the last review step"),
+    _a("review.undo", "u", "undo the last review step (a decision, an edit, a gold link)"),
     _a("review.redo", "ctrl+r", "redo"),
     _a("review.help", "question_mark", "help"),
     _a("review.back", "escape", "back to the review list"),

@@ -375,3 +375,14 @@ async def test_an_annotators_link_becomes_a_gold_link_between_gold_claims(seeded
         await pilot.press("g")
         await settled(app, pilot)
         assert [x for x in seeded_store.all_links() if x.annotator == GOLD] == []
+        await pilot.press("u")  # undo puts the gold link back, redo takes it away again, undo twice more
+        await settled(app, pilot)
+        assert [x.id for x in seeded_store.all_links() if x.annotator == GOLD] == [g.id]
+        assert "undone: gold link (same)" in screen_text(app) and "saving" not in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settled(app, pilot)
+        assert [x for x in seeded_store.all_links() if x.annotator == GOLD] == []
+        await pilot.press("u", "u")  # the removal, then the gold link itself
+        await settled(app, pilot)
+        assert [x for x in seeded_store.all_links() if x.annotator == GOLD] == []
+        assert "undone: gold link: same" in screen_text(app)

@@ -49,7 +49,8 @@ class ReviewScreen(Screen[None]):
                           secret=app.blind_secret)
         # ready before the screen mounts: keys typed ahead act on it; steps are saved in order by a writer thread
         self.writer = GoldWriter(app.store, self.post_message)
-        self.session = ReviewSession(app.store, app.schema, article, app.annotator, letters, write=self.writer.write)
+        self.session = ReviewSession(app.store, app.schema, article, app.annotator, letters, write=self.writer.write,
+                                     flush=self.writer.flush)
         self.claim_highlights = ClaimHighlights(ClaimStyles(app.schema, app.no_color))
         self._shown = False
         # the breakpoint's class now, not at the screen's first resize: a 1 MB text laid out first at the wrong
@@ -143,6 +144,9 @@ class ReviewScreen(Screen[None]):
             return
         if what is None:
             self.say("nothing to do")
+        elif self.writer.idle:  # saved at once (a gold link step), or the writer was quick
+            self._saving = what
+            self.query_one(StatusBar).saved(what)
         else:
             self._saving = what
             self.say(f"saving… {what}")
@@ -277,20 +281,19 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(LabelsScreen(self.session), lambda _: self.refresh_view(scroll=False))
 
     def action_link(self) -> None:
-        """The focused variant's first link to another article, made (or unmade) a gold link."""
-        from annotations.review.links import toggle_gold_link, unit_links
+        """The focused variant's first link to another article, made (or unmade) a gold link (u undoes)."""
+        from annotations.review.links import unit_links
 
         s, unit = self.session, self.session.unit
         if unit is None:
             return
-        self.writer.flush()  # the gold claims it joins must be in the store
         found = unit_links(self.app.store, unit, self.app.store.all_links())
         chosen = [u for u in found if u.who == s.variant] or found
         if not chosen:
             self.say("no annotator linked a claim of this unit to another article")
             return
         try:
-            self.say(toggle_gold_link(self.app.store, chosen[0], s.gold_claims_of(s.index)))
+            self.say(s.toggle_gold_link(chosen[0]))
         except (EditRefused, StoreError) as exc:
             self.say(str(exc))
         self.refresh_view(scroll=False)
