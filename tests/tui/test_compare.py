@@ -128,3 +128,38 @@ async def test_under_no_color_each_side_names_its_stances_in_a_gutter(seeded_sto
         struck = [seg.text for strip in screen_strips(app) for seg in strip if seg.style and seg.style.strike]
         assert "UK" in struck and not any(seg.style and seg.style.underline and seg.text == "UK"
                                           for strip in screen_strips(app) for seg in strip)
+
+
+async def test_long_texts_are_aligned_by_a_worker_while_the_view_says_so(tmp_path, schema):
+    """Two texts of 150,000 characters (over AT_ONCE together): the view opens at once, says it is aligning,
+    answers a key with "still aligning", and works when the worker is done."""
+    import io
+
+    from annotations.corpus import add_paths
+    from annotations.store import Store
+    from bench.bench_align import big_text
+    from tui.screens.compare import screen as compare_screen
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for i in (0, 1):
+        (folder / f"long{i}.txt").write_text(big_text(i, 150_000), encoding="utf-8")
+    store = Store(tmp_path / "store")
+    add_paths(store, [folder], out=io.StringIO(), err=io.StringIO())
+    ids = tuple(a.id for a in store.articles())
+    assert sum(a.length for a in store.articles()) >= compare_screen.AT_ONCE
+    app = ClaimtagApp(store, schema, "alice", compare=ids)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        if screen.session is None:  # the worker may already be done on a fast machine
+            assert "aligning" in screen_text(app)
+            await pilot.press("j")
+            assert screen.session is not None or "still aligning" in screen_text(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.session is not None
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.session.cursor[0] == 1 and "A 2" in screen_text(app)

@@ -2,7 +2,11 @@
 as in the reader. `j`/`k` walk the focused side's sentences; the other side scrolls to the counterpart
 (``annotations/compare``) and selects it; the words that differ inside the pair are marked on both sides
 (the framing difference). A sentence with no counterpart says so, with the best candidate's score, and
-the other side is left where it was. Tab focuses the other side."""
+the other side is left where it was. Tab focuses the other side.
+
+Two news articles are aligned before the view shows (milliseconds). Texts of ``AT_ONCE`` code points or
+more together are aligned by a thread worker (two 1 MB texts: 1.5-4 s, ``bench/bench_align.py``) while the
+view says so; keys wait for it."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from ...widgets.status_bar import StatusBar
 from ...widgets.text_view import ArticleTextView
 
 SIDE_NAMES = ("A", "B")
+AT_ONCE = 200_000  # code points of both texts under which the view is aligned before it shows
 
 
 class CompareScreen(Screen[None]):
@@ -33,9 +38,10 @@ class CompareScreen(Screen[None]):
         """``at``: an offset of A whose sentence is selected first (the reader's claim)."""
         super().__init__()
         app = self.app
-        self.session = CompareSession(app.store, app.annotator, a_id, b_id)
-        if at is not None:
-            self.session.select_at(at)
+        self.ids, self.at = (a_id, b_id), at
+        self.session: CompareSession | None = None
+        if sum(getattr(app.store.article(x), "length", 0) for x in self.ids) < AT_ONCE:
+            self.session = self._open()
         self.styles_of = [ClaimHighlights(ClaimStyles(app.schema, app.no_color)) for _ in range(2)]
         wide = app.size.width >= self.HORIZONTAL_BREAKPOINTS[1][0]
         self.set_class(not wide, "-narrow")
@@ -52,16 +58,48 @@ class CompareScreen(Screen[None]):
                     yield (GutterTextView if self.app.no_color else ArticleTextView)(id=f"text-{k}")
         yield StatusBar(id="status")
 
+    def _open(self) -> CompareSession:
+        session = CompareSession(self.app.store, self.app.annotator, *self.ids)
+        if self.at is not None:
+            session.select_at(self.at)
+        return session
+
     def on_mount(self) -> None:
         self.query_one(StatusBar).hints = "j/k move · Tab other side · l link · Esc back"
+        if self.session is not None:
+            self._show_sides(self.session)
+            return
+        self.say(f"aligning {display_safe(self.ids[0])} and {display_safe(self.ids[1])} (long texts)…")
+        self.run_worker(self._open_in_background, thread=True, exclusive=True, group="align")
+
+    def _open_in_background(self) -> None:
+        try:
+            session = self._open()
+            session.pairing()  # the first alignment also indexes both sides
+        except (KeyError, StoreError, OSError) as exc:
+            self.app.call_from_thread(self.say, f"cannot compare: {display_safe(str(exc))}")
+            return
+        self.app.call_from_thread(self._opened, session)
+
+    def _opened(self, session: CompareSession) -> None:
+        self.session = session
+        self._show_sides(session)
+
+    def ready(self) -> CompareSession | None:
+        """The session, once aligned (None: still aligning, said on the status line)."""
+        if self.session is None:
+            self.say("still aligning the two texts…")
+        return self.session
+
+    def _show_sides(self, session: CompareSession) -> None:
         marks = stance_marks(self.app.schema)
-        for k, side in enumerate(self.session.sides):
+        for k, side in enumerate(session.sides):
             view = self.view(k)
             if isinstance(view, GutterTextView):
                 view.set_layers([GutterLayer(marks[st.name], [(c.start, c.end) for c in side.claims if c.stance == st.name])
                                  for st in self.app.schema.stances])
-            view.set_document(side.text, self.styles_of[k](side.claims), self.session.selection(k))
-        self.show(self.session.pairing())
+            view.set_document(side.text, self.styles_of[k](side.claims), session.selection(k))
+        self.show(session.pairing())
         self.view(0).focus()
 
     def view(self, side: int) -> ArticleTextView:
@@ -69,6 +107,7 @@ class CompareScreen(Screen[None]):
 
     def show(self, p: Pairing) -> None:
         s = self.session
+        assert s is not None
         for k, side in enumerate(s.sides):
             title = Text(no_wrap=True, overflow="ellipsis")
             title.append(f"{'▶' if k == p.focus else ' '} {SIDE_NAMES[k]} ", style="bold reverse" if k == p.focus else "bold")
@@ -93,24 +132,33 @@ class CompareScreen(Screen[None]):
         self.query_one(StatusBar).say(message)
 
     def action_next_sentence(self) -> None:
-        self.show(self.session.move(1))
+        if (s := self.ready()) is not None:
+            self.show(s.move(1))
 
     def action_prev_sentence(self) -> None:
-        self.show(self.session.move(-1))
+        if (s := self.ready()) is not None:
+            self.show(s.move(-1))
 
     def action_next_claim(self) -> None:
-        self.show(self.session.jump_claim(1))
+        if (s := self.ready()) is not None:
+            self.show(s.jump_claim(1))
 
     def action_prev_claim(self) -> None:
-        self.show(self.session.jump_claim(-1))
+        if (s := self.ready()) is not None:
+            self.show(s.jump_claim(-1))
 
     def action_switch_side(self) -> None:
-        p = self.session.switch()
+        if (s := self.ready()) is None:
+            return
+        p = s.switch()
         self.view(p.focus).focus()
         self.show(p)
 
     def action_link(self) -> None:
         from ..prompt.char_prompt import CharPrompt
+
+        if (session := self.ready()) is None:
+            return
 
         relations = {"s": "same", "r": "related", "c": "contradicts"}
 
@@ -120,7 +168,7 @@ class CompareScreen(Screen[None]):
                 self.say("not linked" + (f": {display_safe(ch)!r} is not s, r or c" if ch else ""))
                 return
             try:
-                link = self.session.link(relation)
+                link = session.link(relation)
             except (EditRefused, StoreError) as exc:
                 self.say(str(exc))
                 return
@@ -129,8 +177,10 @@ class CompareScreen(Screen[None]):
         self.app.push_screen(CharPrompt(" link as  s same · r related · c contradicts: "), chosen)
 
     def action_undo(self) -> None:
+        if (s := self.ready()) is None:
+            return
         try:
-            link = self.session.undo_link()
+            link = s.undo_link()
         except StoreError as exc:
             self.say(str(exc))
             return
