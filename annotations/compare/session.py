@@ -35,6 +35,8 @@ class Pairing:
     there: Candidate | None  # its counterpart on the other side (None: it has none)
     best: Candidate | None  # the other side's best candidate, counterpart or not
     differ: tuple[list[tuple[int, int]], list[tuple[int, int]]]  # differing words, text offsets, A then B
+    other: int = 0  # the other side's selected sentence (the counterpart, unless held or there is none)
+    held: bool = False  # the other side stays where it is (``CompareSession.hold``)
 
 
 class CompareSession:
@@ -50,6 +52,8 @@ class CompareSession:
         self.aligner = Aligner.from_features(a, b, background)
         self.focus = 0
         self.cursor = [0, 0]
+        self.claim_focus: list[str | None] = [None, None]  # the claim n/N went to on each side
+        self.held = False  # each side moves only by its own keys (a pair the aligner does not make)
         self.made: list[Link] = []  # links made in this view, for undo
 
     def _side(self, article_id: str) -> Side:
@@ -62,33 +66,53 @@ class CompareSession:
 
     def pairing(self) -> Pairing:
         here = self.cursor[self.focus]
+        other = 1 - self.focus
         there = self.aligner.counterpart(self.focus, here)
         best = next(iter(self.aligner.candidates(self.focus, here, 1)), None)
+        if there is not None and not self.held and self.cursor[other] != there.index:
+            self.cursor[other] = there.index
+            self.claim_focus[other] = None
         differ: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
-        if there is not None:
-            self.cursor[1 - self.focus] = there.index
-            a_i, b_i = (here, there.index) if self.focus == 0 else (there.index, here)
+        if there is not None or self.held:
+            a_i, b_i = (here, self.cursor[1]) if self.focus == 0 else (self.cursor[0], here)
             (a0, a1), (b0, b1) = self.sides[0].sentences[a_i], self.sides[1].sentences[b_i]
             da, db = word_differences(self.sides[0].text[a0:a1], self.sides[1].text[b0:b1])
             differ = ([(a0 + s, a0 + e) for s, e in da], [(b0 + s, b0 + e) for s, e in db])
-        return Pairing(self.focus, here, there, best, differ)
+        return Pairing(self.focus, here, there, best, differ, self.cursor[other], self.held)
+
+    def hold(self) -> Pairing:
+        """Hold (again: follow): each side moves only by its own keys, so any sentence of A can be set
+        beside any of B, and their claims linked, where the aligner pairs them otherwise or not at all."""
+        self.held = not self.held
+        return self.pairing()
 
     def move(self, delta: int) -> Pairing:
         """The focused side's cursor to the next (previous) sentence; the other side follows to its counterpart."""
         n = len(self.sides[self.focus].sentences)
         self.cursor[self.focus] = max(0, min(n - 1, self.cursor[self.focus] + delta))
+        self.claim_focus[self.focus] = None
         return self.pairing()
 
+    def _sentence_of(self, side: int, offset: int) -> int:
+        starts = [s for s, _ in self.sides[side].sentences]
+        return max(0, bisect_right(starts, offset) - 1)
+
     def jump_claim(self, delta: int) -> Pairing:
-        """The focused side's cursor to the sentence of its next (previous) claim, cycling; the other follows."""
-        side = self.sides[self.focus]
-        starts = [s for s, _ in side.sentences]
-        holding = sorted({max(0, bisect_right(starts, c.start) - 1) for c in side.claims})
-        if holding:
-            here = self.cursor[self.focus]
-            later = [i for i in holding if (i > here if delta > 0 else i < here)]
-            self.cursor[self.focus] = (later[0] if delta > 0 else later[-1]) if later else \
-                (holding[0] if delta > 0 else holding[-1])
+        """The focused side's next (previous) claim, cycling, one claim at a time (several in one sentence
+        each get a turn); its sentence is selected and the other side follows."""
+        claims = self.sides[self.focus].claims
+        if claims:
+            here = self.claim_at(self.focus)
+            if here is None or here.id != self.claim_focus[self.focus]:
+                # from the cursor's sentence: the first claim starting after (before) it
+                start, end = self.selection(self.focus)
+                later = [c for c in claims if (c.start >= end if delta > 0 else c.start < start)]
+                chosen = (later[0] if delta > 0 else later[-1]) if later else (claims[0] if delta > 0 else claims[-1])
+            else:
+                k = next(i for i, c in enumerate(claims) if c.id == here.id)
+                chosen = claims[(k + (1 if delta > 0 else -1)) % len(claims)]
+            self.cursor[self.focus] = self._sentence_of(self.focus, chosen.start)
+            self.claim_focus[self.focus] = chosen.id
         return self.pairing()
 
     def switch(self) -> Pairing:
@@ -98,18 +122,26 @@ class CompareSession:
 
     def select_at(self, offset: int) -> Pairing:
         """A's sentence holding ``offset`` selected (focus on A), B at its counterpart."""
-        starts = [s for s, _ in self.sides[0].sentences]
         self.focus = 0
-        self.cursor[0] = max(0, bisect_right(starts, offset) - 1)
+        self.cursor[0] = self._sentence_of(0, offset)
         return self.pairing()
 
     def selection(self, side: int) -> tuple[int, int]:
+        """The side's selected sentence."""
         return self.sides[side].sentences[self.cursor[side]]
 
+    def marked(self, side: int) -> tuple[int, int]:
+        """What the side's view selects: the claim n/N went to, else the selected sentence."""
+        claim = self.claim_at(side)
+        return (claim.start, claim.end) if claim is not None and claim.id == self.claim_focus[side] \
+            else self.selection(side)
+
     def claim_at(self, side: int) -> Claim | None:
-        """The first of the annotator's claims overlapping the side's selected sentence."""
+        """The side's claim in focus: the one n/N went to while its sentence is selected, else the first of
+        the annotator's claims overlapping the selected sentence."""
         start, end = self.selection(side)
-        return next((c for c in self.sides[side].claims if c.start < end and start < c.end), None)
+        here = [c for c in self.sides[side].claims if c.start < end and start < c.end]
+        return next((c for c in here if c.id == self.claim_focus[side]), here[0] if here else None)
 
     def link(self, relation: str) -> Link:
         """Link the claims of the two selected sentences (the focused side's first); raises ``EditRefused``

@@ -135,10 +135,12 @@ ACTIONS: tuple[Action, ...] = (
     # the compare view (issue 13)
     _a("compare.next_sentence", "j,down", "next sentence of the focused side; the other side shows its counterpart"),
     _a("compare.prev_sentence", "k,up", "previous sentence of the focused side"),
-    _a("compare.next_claim", "n", "the focused side's next claim (its sentence); the other side follows"),
+    _a("compare.next_claim", "n", "the focused side's next claim (one at a time); the other side follows"),
     _a("compare.prev_claim", "N", "the focused side's previous claim"),
     _a("compare.switch_side", "tab,shift+tab", "focus the other article"),
-    _a("compare.link", "l", "link the claims of the two selected sentences: then s same, r related, c contradicts"),
+    _a("compare.hold", "p", "hold the other side where it is (again: follow the counterpart), to set any two "
+       "sentences side by side"),
+    _a("compare.link", "l", "link the claims in focus on both sides: then s same, r related, c contradicts"),
     _a("compare.undo", "u", "undo the last link made here"),
     _a("compare.help", "question_mark", "help"),
     _a("compare.back", "escape", "back to the reader (or the list)"),

@@ -98,6 +98,59 @@ async def test_l_links_the_two_selected_claims_u_undoes_and_the_reader_says_also
         assert "also in 1 other article" in screen_text(app) and "⇄1" in screen_text(app)
 
 
+async def test_n_visits_each_claim_of_a_sentence_and_p_holds_a_pair_the_aligner_does_not_make(seeded_store, schema):
+    """001's HSBC sentence holds two claims of alice: n goes to one, then the other, and l links the one in
+    focus. p holds B: A moves alone, so 000's first sentence (no counterpart) is linked to a B claim."""
+    from annotations.editing import ArticleSession
+
+    def session(aid: str) -> ArticleSession:
+        art = seeded_store.article(aid)
+        return ArticleSession(seeded_store, schema, art, "alice",
+                              sentences=seeded_store.sentences(art.sha256, seeded_store.text(art.sha256)))
+
+    b = session(OBSERVERS)
+    b_text = b.text
+    hsbc = b_text.index("HSBC and Standard Chartered")
+    b.select(hsbc, hsbc + len("HSBC and Standard Chartered"))
+    first_b = b.tag("favor").claim
+    deepseek = b_text.index("DeepSeek, a Chinese company")
+    b.select(deepseek, deepseek + len("DeepSeek, a Chinese company"))
+    second_b = b.tag("against").claim
+    a = session(FIRST)
+    a.move_sentence(5)  # 000's HSBC sentence
+    hsbc_a = a.tag("favor").claim
+    a.move_sentence(-5)  # 000's first sentence: its title, which nothing in 001 retells
+    title_a = a.tag("against").claim
+    app = ClaimtagApp(seeded_store, schema, "alice", compare=(FIRST, OBSERVERS))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        s = app.screen.session
+        await pilot.press("tab", "n")  # B's first claim after its first sentence: HSBC
+        await pilot.pause()
+        assert s.claim_at(1).id == first_b.id and app.screen.view(1).selection == (first_b.start, first_b.end)
+        await pilot.press("n")  # the same sentence's second claim
+        await pilot.pause()
+        assert s.claim_at(1).id == second_b.id and s.cursor == [5, 2]
+        await pilot.press("l", "r")  # A follows to 000's HSBC sentence: the link joins its claim and B's second
+        await pilot.pause()
+        (link,) = seeded_store.all_links()
+        assert {link.claim_id, link.other_claim_id} == {hsbc_a.id, second_b.id} and link.relation == "related"
+        await pilot.press("p")  # hold: each side now moves only by its own keys
+        await pilot.pause()
+        assert "held (p: follow" in screen_text(app)
+        await pilot.press("tab", *"kkkkk")  # B stays on its second claim while A walks to its title
+        await pilot.pause()
+        assert s.cursor == [0, 2] and s.claim_at(1).id == second_b.id
+        assert "A 1 · B 3 held" in screen_text(app) and "no counterpart in B" in screen_text(app)
+        await pilot.press("l", "c")
+        await pilot.pause()
+        assert any({x.claim_id, x.other_claim_id} == {title_a.id, second_b.id} and x.relation == "contradicts"
+                   for x in seeded_store.all_links())
+        await pilot.press("p", "j")  # follow again: B goes to A 2's counterpart, or stays when it has none
+        await pilot.pause()
+        assert "held" not in screen_text(app)
+
+
 async def test_on_a_claim_b_lists_where_else_it_is_told_and_opens_there(seeded_store, schema):
     app = ClaimtagApp(seeded_store, schema, "alice")
     async with app.run_test(size=(160, 48)) as pilot:

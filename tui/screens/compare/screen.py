@@ -2,7 +2,9 @@
 as in the reader. `j`/`k` walk the focused side's sentences; the other side scrolls to the counterpart
 (``annotations/compare``) and selects it; the words that differ inside the pair are marked on both sides
 (the framing difference). A sentence with no counterpart says so, with the best candidate's score, and
-the other side is left where it was. Tab focuses the other side.
+the other side is left where it was. Tab focuses the other side; n/N visit the focused side's claims one
+at a time (the claim in focus is the one ``l`` links); p holds both sides, each then moving only by its own
+keys, for a pair the aligner does not make.
 
 Two news articles are aligned before the view shows (milliseconds). Texts of ``AT_ONCE`` code points or
 more together are aligned by a thread worker (two 1 MB texts: 1.5-4 s, ``bench/bench_align.py``) while the
@@ -65,7 +67,7 @@ class CompareScreen(Screen[None]):
         return session
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).hints = "j/k move · Tab other side · l link · Esc back"
+        self.query_one(StatusBar).hints = "j/k move · n claim · Tab other side · p hold · l link · Esc back"
         if self.session is not None:
             self._show_sides(self.session)
             return
@@ -98,7 +100,7 @@ class CompareScreen(Screen[None]):
             if isinstance(view, GutterTextView):
                 view.set_layers([GutterLayer(marks[st.name], [(c.start, c.end) for c in side.claims if c.stance == st.name])
                                  for st in self.app.schema.stances])
-            view.set_document(side.text, self.styles_of[k](side.claims), session.selection(k))
+            view.set_document(side.text, self.styles_of[k](side.claims), session.marked(k))
         self.show(session.pairing())
         self.view(0).focus()
 
@@ -115,18 +117,21 @@ class CompareScreen(Screen[None]):
             title.append(display_safe(side.article.title), style="bold")
             self.query_one(f"#title-{k}", Static).update(title)
             self.view(k).set_matches(p.differ[k])
-        self.view(p.focus).set_selection(*s.selection(p.focus))
-        other = 1 - p.focus
-        if p.there is not None:
-            self.view(other).set_selection(*s.selection(other))
-            n_a, n_b = (len(d) for d in p.differ)
-            links = s.links_here()
-            self.say(f"{SIDE_NAMES[p.focus]} {p.here + 1} ↔ {SIDE_NAMES[other]} {p.there.index + 1} "
-                     f"(score {p.there.score:.2f}) · {n_a} / {n_b} words differ (marked)"
-                     + (f" · {counted(links, 'link', 'links')}" if links else ""))
+        for k in (0, 1):
+            self.view(k).set_selection(*s.marked(k))
+        here, other = SIDE_NAMES[p.focus], SIDE_NAMES[1 - p.focus]
+        differ = " · {} / {} words differ (marked)".format(*(len(d) for d in p.differ))
+        links = s.links_here()
+        linked = f" · {counted(links, 'link', 'links')}" if links else ""
+        if p.held:
+            aligned = (f"its counterpart is {other} {p.there.index + 1}" if p.there is not None
+                       else f"it has no counterpart in {other}")
+            self.say(f"{here} {p.here + 1} · {other} {p.other + 1} held (p: follow; {aligned}){differ}{linked}")
+        elif p.there is not None:
+            self.say(f"{here} {p.here + 1} ↔ {other} {p.there.index + 1} (score {p.there.score:.2f}){differ}{linked}")
         else:
-            best = f"; best candidate {SIDE_NAMES[other]} {p.best.index + 1}, score {p.best.score:.2f}" if p.best else ""
-            self.say(f"{SIDE_NAMES[p.focus]} {p.here + 1}: no counterpart in {SIDE_NAMES[other]}{best}")
+            best = f"; best candidate {other} {p.best.index + 1}, score {p.best.score:.2f}" if p.best else ""
+            self.say(f"{here} {p.here + 1}: no counterpart in {other}{best}")
 
     def say(self, message: str) -> None:
         self.query_one(StatusBar).say(message)
@@ -153,6 +158,10 @@ class CompareScreen(Screen[None]):
         p = s.switch()
         self.view(p.focus).focus()
         self.show(p)
+
+    def action_hold(self) -> None:
+        if (s := self.ready()) is not None:
+            self.show(s.hold())
 
     def action_link(self) -> None:
         from ..prompt.char_prompt import CharPrompt
