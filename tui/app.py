@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 import signal
+import threading
+import time
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from annotations.editing import History
 
 IDLE_GC_TICK = 0.5
+HANGUP_GRACE = 10.0  # seconds a hung-up app has to exit before its process ends itself
 ROLES = ("annotator", "reviewer")
 
 
@@ -97,10 +101,17 @@ class ClaimtagApp(App[int]):
             self.push_screen(CompareScreen(*self.compare))
         if not self.is_headless:  # the terminal went away (an SSH link dropped): save and exit as on q
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hung_up)
         # full garbage collections in the pauses between keys, not in a key press (see services/gc.py)
         self.call_after_refresh(self.idle_gc.start)
         self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)
+
+    def hung_up(self) -> None:
+        """The terminal went away (an SSH link dropped): exit as on q. Every change was saved when it was
+        made; should the exit itself hang (a terminal library waiting on the dead terminal), the process
+        ends after ``HANGUP_GRACE`` seconds instead of staying behind, asleep, on a shared server."""
+        threading.Thread(target=_end_process_after, args=(HANGUP_GRACE,), daemon=True, name="claimtag-hangup").start()
+        self.exit()
 
     def on_unmount(self) -> None:
         self.watcher.unsubscribe(self.store_signature)
@@ -197,3 +208,8 @@ def create_app(store: Store, schema: Schema, annotator: str, role: str = "annota
 def paste_line(text: str) -> str:
     """Pasted text for a one-line field: line breaks become spaces, control characters go."""
     return strip_controls(" ".join(text.splitlines()))
+
+
+def _end_process_after(seconds: float) -> None:
+    time.sleep(seconds)
+    os._exit(128 + signal.SIGHUP)  # a daemon thread: never reached when the app exits in time

@@ -4,6 +4,7 @@ then the claim found in `claimtag export`."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -107,6 +108,34 @@ def test_a_dropped_connection_loses_nothing(tmp_path):
     assert record["doc_id"] == "001_7a089fa4fc1eff1a"
     assert [c["stance"] for c in record["claims"]] == ["neutral"]
     assert record["labels"]["stance"] == ["favor"]
+
+
+def test_a_hung_up_app_whose_exit_hangs_still_ends(tmp_path):
+    """The terminal goes away and the app's exit never finishes (as when a terminal library waits on the
+    dead terminal): the process ends by itself after the grace time, with SIGHUP's exit status, instead of
+    staying behind on the server. The real app, a real tmux pane; only the exit is made to hang."""
+    store, pid_file = tmp_path / "store", tmp_path / "pid"
+    code = ("import asyncio, os, sys; import textual.app, tui.app, tui.main;"
+            "tui.app.HANGUP_GRACE = 1.0;"
+            "textual.app.App._shutdown = lambda self: asyncio.sleep(3600);"
+            f"open({str(pid_file)!r}, 'w').write(str(os.getpid()));"
+            f"sys.argv = ['claimtag', '--store', {str(store)!r}, {str(ROOT / 'seeds')!r}]; tui.main.main()")
+    pane = Pane([sys.executable, "-c", code], env={"CLAIMTAG_ANNOTATOR": "e2e", "HOME": str(tmp_path)}, cwd=ROOT)
+    try:
+        pane.wait_for("5 articles")
+        pid = int(pid_file.read_text())
+    finally:
+        pane.close()  # SIGHUP
+    end = time.monotonic() + 15
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(pid, 9)
+        raise AssertionError("the hung-up app was still running 15 s after its terminal went away")
 
 
 def annotate(store: Path, tmp_path: Path, annotator: str, keys: list[str]) -> None:

@@ -62,3 +62,40 @@ async def test_two_apps_in_one_process_share_the_services(seeded_store, schema):
             assert sorted(reloads) == ["alice", "bob"]
         assert idle_gc.SHARED.users == 1 and gc.get_threshold()[2] == idle_gc.FULL_THRESHOLD  # first still runs
     assert idle_gc.SHARED.users == 0 and gc.get_threshold() == threshold
+
+
+def test_the_output_thread_outlives_a_terminal_that_went_away():
+    """textual_fixes: a write to a hung-up terminal fails (EIO); the driver's writer thread goes on taking
+    its 30-slot queue, so the app's own writes (the shutdown's escape sequences) never block."""
+    import errno
+    import threading
+
+    from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
+
+    import tui.services.textual_fixes  # noqa: F401  (applied on import)
+
+    class HungUp:
+        def __init__(self) -> None:
+            self.written = 0
+
+        def write(self, text: str) -> int:
+            self.written += 1
+            raise OSError(errno.EIO, "Input/output error")
+
+        def flush(self) -> None:
+            raise OSError(errno.EIO, "Input/output error")
+
+    terminal = HungUp()
+    writer = WriterThread(terminal)  # type: ignore[arg-type]
+    writer.start()
+
+    def shutdown_writes() -> None:
+        for _ in range(MAX_QUEUED_WRITES * 5):
+            writer.write("\x1b[?1000l")
+        writer.stop()
+
+    done = threading.Thread(target=shutdown_writes, daemon=True)
+    done.start()
+    done.join(timeout=10)
+    assert not done.is_alive() and not writer.is_alive()
+    assert terminal.written == 1  # the first failure: nothing more is tried

@@ -9,15 +9,23 @@
   one read (a laggy link): "Esc 1" (close the search, tag the match) became "¡" typed into the search.
   Dropped from the table, they parse as alt+key, which the app takes as Escape then the key
   (``ClaimtagApp._escape_then_key``). Option+digit on WezTerm/macOS then acts as Esc+digit.
+- The driver's ``WriterThread`` is the only reader of a 30-slot queue, and its loop dies on the first
+  ``OSError`` from the terminal: once the terminal has gone (EIO from a hung-up pty, an SSH link dropped),
+  the next 30 writes fill the queue and the event loop blocks for ever in ``queue.put`` - in the very
+  shutdown that SIGHUP started. Seen in tmux with a 10,000-article store, the terminal killed while the
+  list drew (1 time in 6): the process stayed, asleep, holding its memory. The loop now drains and
+  drops what it cannot write (the same wedge as Textualize/textual#6692, there through ``suspend``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 from typing import Any
 
 from textual._styles_cache import StylesCache
 from textual.color import Color
+from textual.drivers._writer_thread import WriterThread
 from textual.style import Style
 
 
@@ -39,9 +47,29 @@ def _escape_digits_as_alt_keys() -> None:
         del table[sequence]  # type: ignore[attr-defined]
 
 
+def _writer_run(self: Any) -> None:
+    """``WriterThread.run`` that outlives its terminal: after a failed write it keeps taking the queue
+    (and drops the text), so a writer never blocks on it; ``None`` still ends it."""
+    write, flush, get, qsize = self._file.write, self._file.flush, self._queue.get, self._queue.qsize
+    broken = False
+    while (text := get()) is not None:
+        if broken:
+            continue
+        try:
+            write(text)
+            if qsize() == 0:
+                flush()
+        except (OSError, ValueError):  # EIO / EPIPE: the terminal is gone; ValueError: its file was closed
+            broken = True
+    if not broken:
+        with contextlib.suppress(OSError, ValueError):
+            flush()
+
+
 def apply() -> None:
     StylesCache.get_inner_outer = _get_inner_outer  # type: ignore[method-assign,assignment]
     _escape_digits_as_alt_keys()
+    WriterThread.run = _writer_run  # type: ignore[method-assign]
 
 
 apply()
