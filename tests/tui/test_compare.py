@@ -17,7 +17,8 @@ async def test_the_reader_key_lists_similar_articles_and_opens_them_side_by_side
     app = ClaimtagApp(seeded_store, schema, "alice")
     async with app.run_test(size=(160, 48)) as pilot:
         await open_reader(app, pilot, FIRST)
-        await pilot.press("b")
+        await pilot.press("b")  # looked up by a worker, then offered
+        await app.workers.wait_for_complete()
         await pilot.pause()
         text = screen_text(app)
         assert "most similar first" in text
@@ -156,6 +157,7 @@ async def test_on_a_claim_b_lists_where_else_it_is_told_and_opens_there(seeded_s
     async with app.run_test(size=(160, 48)) as pilot:
         await open_reader(app, pilot, FIRST)
         await pilot.press(*"jjjjj", "1", "b")  # the HSBC sentence, tagged: where else is it told?
+        await app.workers.wait_for_complete()
         await pilot.pause()
         text = screen_text(app)
         assert "Where else “According to insiders, HSBC" in text and f"{OBSERVERS}: According to insiders" in text
