@@ -126,15 +126,6 @@ class Aligner:
         self._usual: dict[tuple[int, int], float] = {}
         self._index: list[tuple[dict[str, tuple[array[int], array[float]]], dict[str, list[int]]] | None] = [None, None]
 
-    def score(self, side: int, i: int, j: int) -> float:
-        """How alike sentence ``i`` of ``side`` (0: A, 1: B) and sentence ``j`` of the other side are."""
-        v, w = self.vectors[side][i], self.vectors[1 - side][j]
-        if len(v) > len(w):
-            v, w = w, v
-        cosine = sum(x * w.get(t, 0.0) for t, x in v.items())
-        shared = len(self.specifics[side][i] & self.specifics[1 - side][j])
-        return cosine + SPECIFIC_WEIGHT * min(shared, 3)
-
     def _postings(self, side: int) -> tuple[dict[str, tuple[array[int], array[float]]], dict[str, list[int]]]:
         """Side's features -> the sentences holding them (and weights), specifics -> sentences; built once."""
         if self._index[side] is None:
@@ -153,9 +144,10 @@ class Aligner:
         assert found is not None
         return found
 
-    def _scores(self, side: int, i: int) -> list[float]:
-        """``score(side, i, j)`` for every sentence ``j`` of the other side, through its postings (a sentence
-        meets only the sentences sharing a feature with it)."""
+    def scores(self, side: int, i: int) -> list[float]:
+        """How alike sentence ``i`` of ``side`` (0: A, 1: B) is to each sentence of the other side: the
+        cosine plus ``SPECIFIC_WEIGHT`` per shared specific (at most 3). Through the other side's postings,
+        so a sentence meets only the sentences sharing a feature with it."""
         grams, named = self._postings(1 - side)
         row = [0.0] * self.sizes[1 - side]
         for t, x in self.vectors[side][i].items():
@@ -173,14 +165,14 @@ class Aligner:
         """The mean score of sentence ``i``'s ``NEIGHBOURS`` best matches on the other side (memoised)."""
         key = (side, i)
         if key not in self._usual:
-            best = sorted(row if row is not None else self._scores(side, i), reverse=True)[:NEIGHBOURS]
+            best = sorted(row if row is not None else self.scores(side, i), reverse=True)[:NEIGHBOURS]
             self._usual[key] = sum(best) / len(best) if best else 0.0
         return self._usual[key]
 
     def candidates(self, side: int, i: int, k: int = 5) -> list[Candidate]:
         """The other side's sentences most like sentence ``i`` of ``side``, best margin first (ties: higher
         score, then text order)."""
-        row = self._scores(side, i)
+        row = self.scores(side, i)
         mine = self.usual(side, i, row)
         short = sorted(range(len(row)), key=lambda j: (-row[j], j))[:max(k, SHORTLIST)]
         scored = [Candidate(j, row[j], 2 * row[j] - mine - self.usual(1 - side, j)) for j in short]

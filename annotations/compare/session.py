@@ -168,7 +168,7 @@ class CompareSession:
         return None
 
     def links_here(self) -> int:
-        """How many links the claims of the two selected sentences have (to any article)."""
+        """How many links the claims in focus on both sides have (to any article)."""
         ids = {c.id for c in (self.claim_at(0), self.claim_at(1)) if c is not None}
         return sum(1 for x in self.store.all_links(self.annotator) if x.claim_id in ids or x.other_claim_id in ids)
 

@@ -22,7 +22,8 @@ from ..errors import StoreError
 from ..fileio import atomic_write_many, read_regular
 from ..models import Article
 from ..store import Store
-from .align import STEM, STOPWORDS, tfidf_vector
+from .align import STEM, STOPWORDS, Aligner, features, tfidf_vector
+from .features import text_features
 
 INDEX_VERSION = 1
 TOP_TERMS = 80  # the most frequent stems of a text that stand for it
@@ -146,16 +147,16 @@ class Appearance:
 def where_else(store: Store, quote: str, exclude: str | None = None, k: int = 5, shortlist: int = 20) -> list[Appearance]:
     """The articles (other than ``exclude``) that tell ``quote`` again, best first: the ``shortlist``
     articles whose terms are most like it, then in each the sentence that aligns best with it (``align``),
-    kept when it is a counterpart (above the threshold)."""
-    from .align import Aligner
-
+    kept when it is a counterpart (``Aligner.counterpart``). Sentence features come from the cache when a
+    compare view counted them (``features``); a lookup does not write it."""
     articles = store.articles()
     terms = load_index(store, {a.sha256 for a in articles})
     found: list[Appearance] = []
     for candidate in _ranked(articles, terms, terms_of(quote), exclude, shortlist):
         text = store.text(candidate.article.sha256)
         spans = store.sentences(candidate.article.sha256, text)
-        aligner = Aligner([quote], [text[s:e] for s, e in spans])
+        aligner = Aligner.from_features([features(quote)],
+                                        text_features(store, candidate.article.sha256, text, spans, keep=False))
         best = aligner.counterpart(0, 0)
         if best is not None:
             s, e = spans[best.index]

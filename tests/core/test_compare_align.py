@@ -43,7 +43,8 @@ def test_a_sentence_near_everything_does_not_take_every_counterpart(store):
 
     add_paths(store, [ROOT / "seeds"], out=io.StringIO(), err=io.StringIO())
     al = Aligner(sentences_of(store, "000_ecb1173961431c24"), sentences_of(store, "001_7a089fa4fc1eff1a"))
-    plain = max(range(al.sizes[1]), key=lambda j: al.score(0, 13, j))
+    row = al.scores(0, 13)
+    plain = max(range(al.sizes[1]), key=row.__getitem__)
     assert plain == 23 and al.counterpart(0, 13).index == 26 and al.counterpart(1, 23).index == 18
     ranked = {c.index: c for c in al.candidates(0, 13, 8)}
     assert ranked[26].margin > ranked[23].margin and ranked[26].score < ranked[23].score

@@ -8,6 +8,7 @@ from rich.style import Style
 
 from annotations.models import Claim
 
+from .gutter_view import GutterLayer
 from .text_view import Highlight
 
 
@@ -44,6 +45,14 @@ def stance_marks(schema) -> dict[str, str]:
     initials = [c.name[:1].upper() or "?" for c in schema.stances]
     unique = len(set(initials)) == len(initials)
     return {c.name: (i if unique else c.key[:1]) for c, i in zip(schema.stances, initials)}
+
+
+def stance_layers(schema, claims: Sequence[Claim]) -> list[GutterLayer]:
+    """The NO_COLOR gutter's layers for ``claims``: one per stance, marked on the lines its claims cover
+    (the reader and both sides of the compare view)."""
+    marks = stance_marks(schema)
+    return [GutterLayer(marks[st.name], [(c.start, c.end) for c in claims if c.stance == st.name])
+            for st in schema.stances]
 
 
 class ClaimHighlights:

@@ -12,6 +12,8 @@ view says so; keys wait for it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
@@ -23,8 +25,8 @@ from annotations.errors import EditRefused, StoreError
 from annotations.text.display import counted, display_safe
 
 from ... import keys
-from ...widgets.claim_styles import ClaimHighlights, ClaimStyles, stance_marks
-from ...widgets.gutter_view import GutterLayer, GutterTextView
+from ...widgets.claim_styles import ClaimHighlights, ClaimStyles, stance_layers
+from ...widgets.gutter_view import GutterTextView
 from ...widgets.status_bar import StatusBar
 from ...widgets.text_view import ArticleTextView
 
@@ -94,12 +96,10 @@ class CompareScreen(Screen[None]):
         return self.session
 
     def _show_sides(self, session: CompareSession) -> None:
-        marks = stance_marks(self.app.schema)
         for k, side in enumerate(session.sides):
             view = self.view(k)
             if isinstance(view, GutterTextView):
-                view.set_layers([GutterLayer(marks[st.name], [(c.start, c.end) for c in side.claims if c.stance == st.name])
-                                 for st in self.app.schema.stances])
+                view.set_layers(stance_layers(self.app.schema, side.claims))
             view.set_document(side.text, self.styles_of[k](side.claims), session.marked(k))
         self.show(session.pairing())
         self.view(0).focus()
@@ -136,21 +136,22 @@ class CompareScreen(Screen[None]):
     def say(self, message: str) -> None:
         self.query_one(StatusBar).say(message)
 
-    def action_next_sentence(self) -> None:
+    def walk(self, step: Callable[[CompareSession], Pairing]) -> None:
+        """A key that moves the session (once aligned), then the screen shows where it went."""
         if (s := self.ready()) is not None:
-            self.show(s.move(1))
+            self.show(step(s))
+
+    def action_next_sentence(self) -> None:
+        self.walk(lambda s: s.move(1))
 
     def action_prev_sentence(self) -> None:
-        if (s := self.ready()) is not None:
-            self.show(s.move(-1))
+        self.walk(lambda s: s.move(-1))
 
     def action_next_claim(self) -> None:
-        if (s := self.ready()) is not None:
-            self.show(s.jump_claim(1))
+        self.walk(lambda s: s.jump_claim(1))
 
     def action_prev_claim(self) -> None:
-        if (s := self.ready()) is not None:
-            self.show(s.jump_claim(-1))
+        self.walk(lambda s: s.jump_claim(-1))
 
     def action_switch_side(self) -> None:
         if (s := self.ready()) is None:
@@ -160,8 +161,7 @@ class CompareScreen(Screen[None]):
         self.show(p)
 
     def action_hold(self) -> None:
-        if (s := self.ready()) is not None:
-            self.show(s.hold())
+        self.walk(CompareSession.hold)
 
     def action_link(self) -> None:
         from ..prompt.char_prompt import CharPrompt

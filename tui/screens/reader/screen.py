@@ -24,9 +24,9 @@ from annotations.text.display import display_safe
 from ... import keys
 from ...messages import SentencesReady, StoreChanged
 from ...widgets.article_list import ArticleList
-from ...widgets.claim_styles import ClaimHighlights, ClaimStyles, stance_marks
+from ...widgets.claim_styles import ClaimHighlights, ClaimStyles, stance_layers
 from ...widgets.claims_panel import ClaimsPanel
-from ...widgets.gutter_view import GutterLayer, GutterTextView
+from ...widgets.gutter_view import GutterTextView
 from ...widgets.status_bar import StatusBar
 from ...widgets.text_view import ArticleTextView, Highlight
 from .selection_keys import SelectionKeys
@@ -192,9 +192,7 @@ class ReaderScreen(SelectionKeys, Screen[None]):
         view = self.query_one(ArticleTextView)
         view.set_highlights(self.highlights())
         if isinstance(view, GutterTextView):
-            marks = stance_marks(self.app.schema)
-            view.set_layers([GutterLayer(marks[st.name], [(c.start, c.end) for c in self.session.claims
-                                                          if c.stance == st.name]) for st in self.app.schema.stances])
+            view.set_layers(stance_layers(self.app.schema, self.session.claims))
         view.set_selection(*self.session.selection, scroll=scroll)
         self.refresh_panels()
 

@@ -144,12 +144,12 @@ class ReviewScreen(Screen[None]):
             return
         if what is None:
             self.say("nothing to do")
-        elif self.writer.idle:  # saved at once (a gold link step), or the writer was quick
-            self._saving = what
-            self.query_one(StatusBar).saved(what)
         else:
             self._saving = what
-            self.say(f"saving… {what}")
+            if self.writer.idle:  # saved at once (a gold link step), or the writer was quick
+                self.query_one(StatusBar).saved(what)
+            else:
+                self.say(f"saving… {what}")
         self.refresh_view()
 
     def on_gold_saved(self, message: GoldSaved) -> None:
